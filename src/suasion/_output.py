@@ -1,0 +1,78 @@
+"""Rendering tidy results for the terminal: a Rich table, CSV or JSON.
+
+Commands build a DataFrame (or a list of JSON-ready dicts) through the public API and hand it
+here; nothing in this module computes anything.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from enum import Enum
+from typing import Any, Iterable
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(value, float) and (math.isnan(value) or math.isinf(value)):
+        return None
+    if isinstance(value, (pd.Timestamp,)):
+        return value.isoformat()
+    if value is pd.NA or value is pd.NaT:
+        return None
+    return value
+
+
+def print_json(records: Iterable[dict] | dict) -> None:
+    """Write JSON records to stdout."""
+    sys.stdout.write(json.dumps(_jsonable(records), indent=2, default=str) + "\n")
+
+
+def print_table(frame: pd.DataFrame, title: str | None = None, floatfmt: str = "{:.3f}",
+                caption: str | None = None) -> None:
+    """A Rich table that stays readable in 80 columns (numbers right-aligned, 3 decimals)."""
+    console = Console(width=max(80, Console().width))
+    table = Table(title=title, caption=caption, show_lines=False, pad_edge=False)
+    for col in frame.columns:
+        numeric = pd.api.types.is_numeric_dtype(frame[col])
+        table.add_column(str(col), justify="right" if numeric else "left", overflow="fold")
+    for row in frame.itertuples(index=False):
+        cells = []
+        for v in row:
+            if isinstance(v, float):
+                cells.append("" if math.isnan(v) else floatfmt.format(v))
+            else:
+                cells.append("" if v is None or v is pd.NA else str(v))
+        table.add_row(*cells)
+    console.print(table)
+
+
+def emit(frame: pd.DataFrame, fmt: OutputFormat | str, *, records: list[dict] | None = None,
+         title: str | None = None, caption: str | None = None) -> None:
+    """Print ``frame`` as a table or CSV, or ``records`` (default: the frame's rows) as JSON."""
+    fmt = OutputFormat(fmt)
+    if fmt is OutputFormat.json:
+        print_json(records if records is not None else frame.to_dict(orient="records"))
+    elif fmt is OutputFormat.csv:
+        frame.to_csv(sys.stdout, index=False)
+    else:
+        print_table(frame, title=title, caption=caption)
