@@ -15,6 +15,7 @@ __version__ = "0.1.0"
 _API: dict[str, str] = {
     # actors
     "to_iso3": "suasion.actors",
+    "resolve_actor": "suasion.actors",
     "bloc_members": "suasion.actors",
     # panel
     "load_panel": "suasion.panel",

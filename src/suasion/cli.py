@@ -23,6 +23,7 @@ app = typer.Typer(
 )
 
 _CAPABILITIES = (
+    "suasion.actors.cli",
     "suasion.panel.cli",
     "suasion.leverage.cli",
     "suasion.influence.cli",
