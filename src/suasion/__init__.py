@@ -17,6 +17,9 @@ _API: dict[str, str] = {
     "to_iso3": "suasion.actors",
     "resolve_actor": "suasion.actors",
     "bloc_members": "suasion.actors",
+    "actor_name": "suasion.actors",
+    "is_bloc": "suasion.actors",
+    "bloc_membership": "suasion.actors",
     # panel
     "load_panel": "suasion.panel",
     "data_sources": "suasion.panel",
