@@ -1,0 +1,292 @@
+"""Pydantic models of what goes in and out of the register (Python API, JSON API, import files).
+
+Field rules enforced here: end date not before start date, costs not negative, currency an
+ISO 4217 code, at least one partner, rating 1-5. Rules that need the database (partner
+codes, objective ids, clearance, life cycle) are checked in :mod:`suasion.engagements.service`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from suasion.engagements.errors import InvalidRecordError
+from suasion.engagements.vocab import Department, EngagementType, Level, Role, Status, StrategicAim
+
+Text200 = Field(min_length=1, max_length=200)
+
+
+@lru_cache(maxsize=1)
+def _currencies() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.currencies)
+
+
+def _check_currency(value: str) -> str:
+    code = value.strip().upper()
+    if code not in _currencies():
+        raise ValueError(f"unknown currency {value!r}; use an ISO 4217 code such as GBP")
+    return code
+
+
+def _split_list(value: Any) -> Any:
+    """Accept "PAK;IND" or "PAK,IND" from CSV cells as well as lists."""
+    if isinstance(value, str):
+        return [v.strip() for v in value.replace(";", ",").split(",") if v.strip()]
+    return value
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Indicator(_In):
+    name: str = Field(min_length=1, max_length=200)
+    baseline: float | None = None
+    target: float | None = None
+    unit: str = Field(default="", max_length=50)
+
+
+class ObjectiveIn(_In):
+    title: str = Text200
+    partners: list[str] = Field(min_length=1, max_length=50)
+    aim: StrategicAim
+    indicators: list[Indicator] = Field(default_factory=list, max_length=50)
+    owner: str = Text200
+    classification: str | None = Field(default=None, max_length=40)
+    notes: str = Field(default="", max_length=20000)
+
+    _split = field_validator("partners", mode="before")(_split_list)
+
+    @model_validator(mode="after")
+    def _unique_indicators(self) -> "ObjectiveIn":
+        names = [i.name for i in self.indicators]
+        if len(names) != len(set(names)):
+            raise ValueError("indicator names must be unique within an objective")
+        return self
+
+
+class ObjectivePatch(_In):
+    version: int = Field(ge=1)
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    partners: list[str] | None = Field(default=None, min_length=1, max_length=50)
+    aim: StrategicAim | None = None
+    indicators: list[Indicator] | None = Field(default=None, max_length=50)
+    owner: str | None = Field(default=None, min_length=1, max_length=200)
+    classification: str | None = Field(default=None, max_length=40)
+    notes: str | None = Field(default=None, max_length=20000)
+
+    _split = field_validator("partners", mode="before")(_split_list)
+
+
+class EngagementFields(_In):
+    """Fields shared by creation and update, with the cross-field rules."""
+
+    @field_validator("currency", check_fields=False)
+    @classmethod
+    def _currency(cls, value: str | None) -> str | None:
+        return None if value is None else _check_currency(value)
+
+    @model_validator(mode="after")
+    def _dates(self) -> "EngagementFields":
+        start, end = getattr(self, "start_date", None), getattr(self, "end_date", None)
+        if start is not None and end is not None and end < start:
+            raise ValueError(f"end_date {end} is before start_date {start}")
+        return self
+
+
+class EngagementIn(EngagementFields):
+    title: str = Text200
+    type: EngagementType
+    partners: list[str] = Field(min_length=1, max_length=200)
+    location: str = Field(default="", max_length=200)
+    start_date: dt.date
+    end_date: dt.date
+    level: Level
+    lead_department: Department
+    supporting_departments: list[Department] = Field(default_factory=list, max_length=4)
+    estimated_cost: float | None = Field(default=None, ge=0, le=1e13, allow_inf_nan=False)
+    actual_cost: float | None = Field(default=None, ge=0, le=1e13, allow_inf_nan=False)
+    currency: str = Field(default="GBP", min_length=3, max_length=3)
+    objective_ids: list[int] = Field(default_factory=list, max_length=100)
+    classification: str | None = Field(default=None, max_length=40)
+    notes: str = Field(default="", max_length=20000)
+
+    _split = field_validator("partners", "supporting_departments", "objective_ids",
+                             mode="before")(_split_list)
+
+
+class EngagementPatch(EngagementFields):
+    """An update: only the fields given change; ``version`` must be the version the client read."""
+
+    version: int = Field(ge=1)
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    type: EngagementType | None = None
+    partners: list[str] | None = Field(default=None, min_length=1, max_length=200)
+    location: str | None = Field(default=None, max_length=200)
+    start_date: dt.date | None = None
+    end_date: dt.date | None = None
+    level: Level | None = None
+    lead_department: Department | None = None
+    supporting_departments: list[Department] | None = Field(default=None, max_length=4)
+    estimated_cost: float | None = Field(default=None, ge=0, le=1e13, allow_inf_nan=False)
+    actual_cost: float | None = Field(default=None, ge=0, le=1e13, allow_inf_nan=False)
+    currency: str | None = Field(default=None, min_length=3, max_length=3)
+    objective_ids: list[int] | None = Field(default=None, max_length=100)
+    classification: str | None = Field(default=None, max_length=40)
+    notes: str | None = Field(default=None, max_length=20000)
+
+    _split = field_validator("partners", "supporting_departments", "objective_ids",
+                             mode="before")(_split_list)
+
+
+class Transition(_In):
+    to: Status
+    version: int = Field(ge=1)
+
+
+class VersionOnly(_In):
+    version: int = Field(ge=1)
+
+
+class IndicatorResult(_In):
+    indicator: str = Field(min_length=1, max_length=200)
+    value: float = Field(allow_inf_nan=False)
+    note: str = Field(default="", max_length=2000)
+
+
+class AssessmentIn(_In):
+    date: dt.date
+    indicator_results: list[IndicatorResult] = Field(default_factory=list, max_length=100)
+    rating: int = Field(ge=1, le=5, description="1 = counter-productive ... 5 = objective advanced decisively")
+    narrative: str = Field(default="", max_length=20000)
+    assessor: str | None = Field(default=None, min_length=1, max_length=200)
+    version: int = Field(ge=1, description="the engagement's version the assessor read")
+
+
+class UserIn(_In):
+    username: str = Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9_.@-]+$")
+    password: str = Field(min_length=12, max_length=1000)
+    role: Role
+    clearance: str = Field(min_length=1, max_length=40)
+
+
+class UserPatch(_In):
+    version: int = Field(ge=1)
+    password: str | None = Field(default=None, min_length=12, max_length=1000)
+    role: Role | None = None
+    clearance: str | None = Field(default=None, min_length=1, max_length=40)
+    active: bool | None = None
+
+
+# --- what comes out -------------------------------------------------------------------------
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class ObjectiveOut(_Out):
+    id: int
+    title: str
+    partners: list[str]
+    aim: StrategicAim
+    indicators: list[Indicator]
+    owner: str
+    classification: str
+    notes: str
+    created_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+
+
+class AssessmentOut(_Out):
+    id: int
+    engagement_id: int
+    date: dt.date
+    indicator_results: list[IndicatorResult]
+    rating: int
+    narrative: str
+    assessor: str
+    created_by: str
+    created_at: dt.datetime
+
+
+class EngagementOut(_Out):
+    id: int
+    title: str
+    type: EngagementType
+    partners: list[str]
+    location: str
+    start_date: dt.date
+    end_date: dt.date
+    level: Level
+    lead_department: Department
+    supporting_departments: list[Department]
+    status: Status
+    estimated_cost: float | None
+    actual_cost: float | None
+    currency: str
+    objective_ids: list[int]
+    classification: str
+    notes: str
+    created_by: str
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    version: int
+    assessments: list[AssessmentOut] = Field(default_factory=list)
+
+
+class UserOut(_Out):
+    id: int
+    username: str
+    role: Role
+    clearance: str
+    active: bool
+    created_at: dt.datetime
+    version: int
+
+
+class AuditOut(_Out):
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None
+    version: int | None
+    classification: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+class Page(BaseModel):
+    total: int
+    limit: int
+    offset: int
+    items: list[Any]
+
+
+def parse(model: type[BaseModel], data: Any, where: str = "") -> Any:
+    """Validate ``data`` into ``model``; a failure becomes one :class:`InvalidRecordError` line."""
+    if isinstance(data, model):
+        return data
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidRecordError((f"{where}: " if where else "") + describe(exc)) from None
+
+
+def describe(exc: ValidationError) -> str:
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err["loc"]) or "record"
+        msg = err["msg"].removeprefix("Value error, ")
+        value = err.get("input")
+        shown = "" if isinstance(value, (dict, list)) or value is None else f" (got {str(value)[:60]!r})"
+        parts.append(f"{loc}: {msg}{shown}")
+    return "; ".join(parts)

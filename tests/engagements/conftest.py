@@ -1,0 +1,81 @@
+"""Fixtures of the register tests: a fresh SQLite register with one user per role and clearance."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from suasion.engagements.register import Register
+
+PASSWORD = "correct horse battery staple"
+
+#: username -> (role, clearance)
+USERS: dict[str, tuple[str, str]] = {
+    "viewer_off": ("viewer", "OFFICIAL"),
+    "viewer_sec": ("viewer", "SECRET"),
+    "planner_off": ("planner", "OFFICIAL"),
+    "planner_sens": ("planner", "OFFICIAL-SENSITIVE"),
+    "planner_sec": ("planner", "SECRET"),
+    "approver_off": ("approver", "OFFICIAL"),
+    "approver_sec": ("approver", "SECRET"),
+    "admin_off": ("admin", "OFFICIAL"),
+}
+
+
+def engagement(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "title": "Defence staff talks", "type": "staff_talks", "partners": ["PAK"],
+        "location": "Islamabad", "start_date": "2026-03-02", "end_date": "2026-03-04",
+        "level": "senior_officer", "lead_department": "defence", "supporting_departments": ["foreign"],
+        "estimated_cost": 12000.0, "currency": "GBP",
+    }
+    base.update(overrides)
+    return base
+
+
+def objective(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "title": "Build trust with Pakistan", "partners": ["PAK"], "aim": "build_trust", "owner": "MoD policy",
+        "indicators": [{"name": "engagements completed", "baseline": 2, "target": 6}],
+    }
+    base.update(overrides)
+    return base
+
+
+def populate_users(reg: Register) -> None:
+    reg.init_admin("root", PASSWORD)
+    root = reg.as_user("root")
+    for name, (role, clearance) in USERS.items():
+        root.add_user({"username": name, "password": PASSWORD, "role": role, "clearance": clearance})
+
+
+@pytest.fixture(scope="session")
+def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated register with users, built once (argon2 hashing is deliberately slow)."""
+    path = tmp_path_factory.mktemp("register-template") / "register.sqlite"
+    reg = Register(path)
+    populate_users(reg)
+    reg.close()
+    return path
+
+
+@pytest.fixture
+def reg(template_db: Path, tmp_path: Path) -> Iterator[Register]:
+    """A fresh copy of the template register (the admin ``root`` holds SECRET clearance)."""
+    import shutil
+
+    path = tmp_path / "register.sqlite"
+    shutil.copy(template_db, path)
+    register = Register(path)
+    yield register
+    register.close()
+
+
+def as_(reg: Register, name: str) -> Register:
+    return reg.as_user(name)
+
+
+TODAY = dt.date(2026, 11, 21)
