@@ -1,3 +1,29 @@
-# ENGINEER WORKING ON BARGAINING: before anything else read /tmp/common.md — the working conditions
-# (shared tree, commit only your own paths, never `git add -A`, hard deadline 00:45 UTC for commits,
-# conventions for errors/CLI/tests/README). Delete this comment when you write this file.
+"""Negotiation forecasting and exchange search (compromise, median, BDM, KTAB-style SMP, Stokman
+exchange), validated on the DEU data. See docs/bargaining.md.
+
+Public API (imported lazily): :func:`read_scenario`, :func:`forecast`, :func:`exchanges`,
+:func:`backtest`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_API = {
+    "read_scenario": "suasion.bargaining.readers",
+    "forecast": "suasion.bargaining.api",
+    "exchanges": "suasion.bargaining.api",
+    "backtest": "suasion.bargaining.backtest",
+    "sensitivity": "suasion.bargaining.sensitivity",
+    "Scenario": "suasion.bargaining.scenario",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str) -> Any:
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module 'suasion.bargaining' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)

@@ -1,0 +1,1 @@
+"""Forecasting models: each a pure function from a :class:`Scenario` to a :class:`ModelResult`."""
