@@ -1,0 +1,143 @@
+"""The default suasion leverage model: directed, asymmetric, channel by channel.
+
+For every channel ``c`` the panel gives a flow matrix ``F[a, b]`` — what target ``b`` receives
+from source ``a`` (a market for its exports, imports, aid, official finance, arms, an alliance
+commitment weighted by the ally's capability, defence cooperation agreements, exercises, troops)
+and a *scale* ``S[b]`` of the receiving state (GDP, military spending, capability, personnel).
+
+Dependence of ``b`` on ``a`` in channel ``c`` (Hirschman 1945; Keohane & Nye 1977)::
+
+    s[a, b]  = F[a, b] / sum_k F[k, b]                 share of b's inflow that comes from a
+    H[b]     = sqrt(sum_k s[k, b]^2)                   partner concentration of b (Hirschman index)
+    x[b]     = sum_k F[k, b] / S[b]                    exposure: how much the channel matters to b
+    g[b]     = x[b] / (x[b] + kappa_c)                 saturating exposure weight in [0, 1)
+    D[a, b]  = s[a, b] * H[b] * g[b]                   in [0, 1]
+
+``s * H`` is Hirschman's operational vulnerability: dependence that ``b`` spreads over many
+partners is easy to replace and is discounted; dependence concentrated on few partners is not.
+
+Leverage of ``a`` over ``b`` counts ``b``'s dependence on ``a`` net of ``a``'s dependence on ``b``::
+
+    N_c[a, b] = max(0, D_c[a, b] - D_c[b, a])
+    L[a, b]   = sum_c w_c * N_c[a, b],     sum_c w_c = 1     ->  L in [0, 1]
+
+The contribution of channel ``c`` is ``w_c * N_c[a, b]``; contributions add up to the score.
+Weights and half-saturation constants are frozen per model version (:data:`SUASION_1`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class ChannelSpec:
+    """One channel of the suasion model.
+
+    ``half_saturation`` is ``kappa``: the exposure at which the channel counts half.
+    ``label`` is the plain-language lever a diplomat would pull.
+    """
+
+    name: str
+    weight: float
+    half_saturation: float
+    label: str
+    description: str
+
+
+@dataclass(frozen=True)
+class SuasionModel:
+    """A versioned set of channel weights and constants."""
+
+    version: str
+    channels: tuple[ChannelSpec, ...]
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.channels)
+
+    def weights(self) -> np.ndarray:
+        """Channel weights, normalised to sum to 1."""
+        w = np.array([c.weight for c in self.channels], dtype=float)
+        return w / w.sum()
+
+    def spec(self, name: str) -> ChannelSpec:
+        for c in self.channels:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    def with_channels(self, extra: tuple[ChannelSpec, ...]) -> "SuasionModel":
+        """The model with extra (user) channels; weights are renormalised when used."""
+        return replace(self, channels=self.channels + extra)
+
+
+SUASION_1 = SuasionModel(
+    version="suasion-1",
+    channels=(
+        ChannelSpec("trade_market", 0.16, 0.15, "market access",
+                    "target's exports to the source, as a share of its exports; exposure = exports / GDP"),
+        ChannelSpec("trade_supply", 0.12, 0.15, "trade preferences",
+                    "target's imports from the source; exposure = imports / GDP"),
+        ChannelSpec("aid", 0.12, 0.02, "development aid",
+                    "ODA received from the source; exposure = ODA received / GDP"),
+        ChannelSpec("finance", 0.06, 0.02, "official finance and loans",
+                    "other official flows (China's OOF-like lending); exposure = OOF / GDP"),
+        ChannelSpec("arms", 0.16, 0.10, "arms sales and co-production",
+                    "TIV delivered over the last 5 years; exposure = TIV / (5 x military expenditure)"),
+        ChannelSpec("alliance", 0.14, 1.0, "alliance commitment",
+                    "ATOP pledges weighted like FBIC's alliance index, times the ally's CINC; "
+                    "exposure = allied capability / own capability"),
+        ChannelSpec("defence_cooperation", 0.08, 1.0, "defence cooperation agreement",
+                    "DCAs in force times the partner's CINC; exposure = partners' capability / own"),
+        ChannelSpec("exercises", 0.06, 1.0, "training and exercises",
+                    "exercises held together over the last 3 years times the partner's CINC"),
+        ChannelSpec("troops", 0.10, 0.05, "basing and security guarantee",
+                    "US troops stationed in the target; exposure = troops / own military personnel"),
+    ),
+)
+
+MODELS: dict[str, SuasionModel] = {SUASION_1.version: SUASION_1}
+DEFAULT_MODEL = SUASION_1
+
+
+def exposure_weight(exposure: np.ndarray, half_saturation: float) -> np.ndarray:
+    """``g = x / (x + kappa)``; ``x = inf`` (unscaled channels) gives 1, missing gives NaN."""
+    x = np.asarray(exposure, dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        g = np.where(np.isinf(x), 1.0, x / (x + half_saturation))
+    return np.where(x <= 0, 0.0, g)
+
+
+def dependence(flows: np.ndarray, scale: np.ndarray | None, half_saturation: float) -> np.ndarray:
+    """Dependence ``D[..., a, b] = s[a, b] * H[b] * g[b]`` of every receiver on every sender.
+
+    ``flows[..., a, b]`` is what ``b`` receives from ``a`` (missing cells as 0); ``scale[..., b]``
+    the receiver's size (``None`` = unscaled, g = 1). Receivers with no inflow depend on nobody;
+    receivers with a missing scale get NaN (the caller flags them).
+    """
+    flows = np.nan_to_num(np.asarray(flows, dtype=float), nan=0.0)
+    flows = np.maximum(flows, 0.0)
+    inflow = flows.sum(axis=-2)                                   # [..., b]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(inflow[..., None, :] > 0, flows / inflow[..., None, :], 0.0)
+        concentration = np.sqrt((share * share).sum(axis=-2))     # [..., b]
+        if scale is None:
+            g = np.where(inflow > 0, 1.0, 0.0)
+        else:
+            g = exposure_weight(inflow / np.asarray(scale, dtype=float), half_saturation)
+            g = np.where(inflow > 0, g, 0.0)
+    return share * (concentration * g)[..., None, :]
+
+
+def net_dependence(dep: np.ndarray) -> np.ndarray:
+    """``N[a, b] = max(0, D[a, b] - D[b, a])``: b's dependence on a net of a's on b."""
+    return np.maximum(0.0, dep - np.swapaxes(dep, -1, -2))
+
+
+def combine(nets: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Score and contributions from net dependences ``nets[..., c]`` and weights summing to 1."""
+    contributions = nets * weights
+    return contributions.sum(axis=-1), contributions
