@@ -164,3 +164,16 @@ def test_every_canonical_name_resolves_to_its_code(row: dict[str, str]) -> None:
 def test_roundtrip_iso3_cow(row: dict[str, str]) -> None:
     code = iso3_to_code(row["iso3"], "cown")
     assert to_iso3(code) == row["iso3"]
+
+
+def test_every_row_round_trips() -> None:
+    """Exhaustive version of the properties above, over every crosswalk row."""
+    for row in ROWS:
+        assert to_iso3(row["iso3"]) == row["iso3"]
+        assert to_iso3(row["name"]) == row["iso3"], row["name"]
+        if row["iso2"]:
+            assert to_iso3(row["iso2"], scheme="iso2") == row["iso3"]
+        if row["cown"]:
+            assert to_iso3(int(row["cown"])) == row["iso3"]
+        if row["gwn"]:
+            assert to_iso3(f"gw:{row['gwn']}") == row["iso3"]

@@ -213,10 +213,10 @@ def _state_suggestion_pool() -> dict[str, str]:
 
 
 def close_matches(value: str, pool: dict[str, str], n: int = 4) -> list[str]:
-    """Labels of the ``n`` closest candidates (difflib ratio >= 0.6, falling back to >= 0.4)."""
+    """Labels of the ``n`` closest candidates: difflib ratio >= 0.8 if any, else >= 0.6, else >= 0.4."""
     key = _normalise(str(value))
     labels: list[str] = []
-    for cutoff in (0.6, 0.4):
+    for cutoff in (0.8, 0.6, 0.4):
         for candidate in difflib.get_close_matches(key, list(pool), n=n * 3, cutoff=cutoff):
             if pool[candidate] not in labels:
                 labels.append(pool[candidate])
