@@ -1,0 +1,400 @@
+"""Reading GDELT 1.0/2.0 and ICEWS event files into the canonical event schema, row-validated.
+
+Fast path: DuckDB's parallel CSV reader with an explicit schema per layout (codes stay VARCHAR, so ``010``
+keeps its zero); numeric, date and required fields are typed, so a bad value makes DuckDB reject the row and
+record its file line. Rejected lines are then examined one by one (slow path, only for them): a row in the other
+GDELT 1.0 layout (57 vs 58 fields) or with non-UTF-8 bytes (decoded with U+FFFD) is kept, anything else is a
+malformed row, reported with file, line and reason, then skipped (``on_error="skip"``) or fatal
+(``on_error="fail"``). Nothing is held in memory: rows stream from the CSV reader into Parquet files.
+
+Canonical columns (one table for all sources; ``dataset`` says which Goldstein/QuadClass scheme applies):
+``dataset, layout, event_id, day, month, actor{1,2}_code, actor{1,2}_name, actor{1,2}_country,
+actor{1,2}_iso3, actor{1,2}_types, is_root, event_code, event_base_code, event_root_code, quad_class,
+goldstein, num_mentions, num_sources, num_articles, avg_tone, action_country, date_added, source_url,
+source_file``. For ICEWS, actor codes are the actor names, ``*_country`` the country names, ``*_types`` the
+sectors, ``source_url`` the Story ID, and ``quad_class`` follows the ``icews`` scheme.
+"""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Callable
+
+from suasion.events.errors import EventFormatError
+from suasion.events.layouts import FORMATS, LAYOUTS, Layout, Sniffed, format_of_layout, sniff_line
+
+CANONICAL_COLUMNS: tuple[str, ...] = (
+    "dataset", "layout", "event_id", "day", "month",
+    "actor1_code", "actor1_name", "actor1_country", "actor1_iso3", "actor1_types",
+    "actor2_code", "actor2_name", "actor2_country", "actor2_iso3", "actor2_types",
+    "is_root", "event_code", "event_base_code", "event_root_code", "quad_class", "goldstein",
+    "num_mentions", "num_sources", "num_articles", "avg_tone", "action_country", "date_added", "source_url",
+    "source_file",
+)
+
+MAX_PROBLEMS_KEPT = 200
+
+
+@dataclass
+class Problem:
+    """One malformed row: file line (1-based) and reason."""
+
+    line: int
+    reason: str
+
+
+@dataclass
+class FileReport:
+    """What happened to one input file."""
+
+    path: str
+    format: str
+    layouts: dict[str, int] = field(default_factory=dict)  # rows kept per physical layout
+    rows_written: int = 0
+    rows_skipped: int = 0  # malformed rows skipped
+    rows_recoded: int = 0  # rows kept whose non-UTF-8 bytes were replaced by U+FFFD
+    problems: list[Problem] = field(default_factory=list)  # the first MAX_PROBLEMS_KEPT malformed rows
+    dedup_removed: dict[str, int] = field(default_factory=dict)
+    status: str = "ingested"
+    sha256: str = ""
+    seconds: float = 0.0
+
+    @property
+    def rows_read(self) -> int:
+        return self.rows_written + self.rows_skipped + sum(self.dedup_removed.values())
+
+
+# ---------------------------------------------------------------------------------------------- opening files
+
+def _is_zip(path: Path) -> bool:
+    return path.suffix.lower() == ".zip"
+
+
+def _is_gzip(path: Path) -> bool:
+    return path.suffix.lower() == ".gz"
+
+
+def _zip_member(path: Path) -> zipfile.ZipInfo:
+    try:
+        archive = zipfile.ZipFile(path)
+    except zipfile.BadZipFile as exc:
+        raise EventFormatError(str(path), f"not a readable zip archive (truncated or corrupt: {exc})") from None
+    members = [m for m in archive.infolist() if not m.is_dir()]
+    if len(members) != 1:
+        raise EventFormatError(str(path), f"zip archive holds {len(members)} files; expected exactly one "
+                                          "events file, as GDELT distributes them")
+    return members[0]
+
+
+def first_line(path: str | Path) -> bytes:
+    """The first line of a plain, gzipped or zipped file (at most 1 MB)."""
+    path = Path(path)
+    if not path.exists():
+        raise EventFormatError(str(path), "no such file")
+    try:
+        if _is_zip(path):
+            member = _zip_member(path)
+            with zipfile.ZipFile(path).open(member) as fh:
+                return fh.readline(1 << 20)
+        opener: Callable[..., Any] = gzip.open if _is_gzip(path) else open
+        with opener(path, "rb") as fh:
+            return fh.readline(1 << 20)
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise EventFormatError(str(path), f"cannot read (truncated or corrupt file: {exc})") from None
+
+
+def sniff_file(path: str | Path) -> Sniffed:
+    """Which layout the file's first line looks like."""
+    line = first_line(path)
+    if not line:
+        raise EventFormatError(str(path), "empty file: no event rows")
+    return sniff_line(line)
+
+
+def detect_layout(path: str | Path, fmt: str | None = None) -> tuple[Layout, bool]:
+    """The file's primary layout and whether it has a header; checks it against ``fmt`` when given."""
+    sniffed = sniff_file(path)
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise EventFormatError(str(path), f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+        if sniffed.layout not in FORMATS[fmt]:
+            looks = (f"it looks like {format_of_layout(sniffed.layout)} ({sniffed.description})"
+                     if sniffed.layout else f"it looks like {sniffed.description}")
+            raise EventFormatError(str(path), f"--format {fmt} given, but {looks}", line=1)
+    elif sniffed.layout is None:
+        raise EventFormatError(str(path), f"not a known event layout: line 1 is {sniffed.description}", line=1)
+    return LAYOUTS[sniffed.layout], sniffed.header
+
+
+def materialise(path: Path, workdir: Path) -> Path:
+    """A path DuckDB can read: plain and .gz files as they are, a GDELT .zip extracted to ``workdir``."""
+    if not _is_zip(path):
+        return path
+    member = _zip_member(path)
+    target = workdir / (path.stem + ".extracted")
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open(member) as src, open(target, "wb") as dst:
+            shutil.copyfileobj(src, dst, 1 << 22)
+    except (OSError, EOFError, zipfile.BadZipFile) as exc:
+        raise EventFormatError(str(path), f"truncated or corrupt zip archive: {exc}") from None
+    return target
+
+
+# ---------------------------------------------------------------------------------------------- SQL
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def read_csv_sql(path: Path, layout: Layout, header: bool, rejects: str) -> str:
+    """DuckDB ``read_csv`` call with the layout's explicit schema, storing rejected rows with their line."""
+    columns = "{" + ", ".join(f"{_lit(c)}: {_lit(t)}" for c, t in layout.duckdb_columns().items()) + "}"
+    force = "[" + ", ".join(_lit(c) for c in layout.required) + "]"
+    nullstr = "['', 'NA']" if layout.dataset == "icews" else "['']"
+    return (f"read_csv({_lit(str(path))}, delim='\\t', quote='', escape='', header={str(header).lower()}, "
+            f"auto_detect=false, columns={columns}, dateformat={_lit(layout.date_format)}, "
+            f"force_not_null={force}, nullstr={nullstr}, store_rejects=true, "
+            f"rejects_table={_lit(rejects + '_errors')}, rejects_scan={_lit(rejects + '_scans')}, "
+            f"max_line_size=4194304)")
+
+
+def canonical_select(layout: Layout, relation: str, source_file: str) -> str:
+    """SELECT turning a relation in ``layout`` into the canonical columns (ISO3 via shipped tables)."""
+    f = _lit(source_file)
+    if layout.dataset in ("gdelt1", "gdelt2"):
+        url = 'r."SOURCEURL"' if "SOURCEURL" in layout.columns else "CAST(NULL AS VARCHAR)"
+
+        def types(n: int) -> str:
+            return (f"NULLIF(concat_ws(',', r.\"Actor{n}Type1Code\", r.\"Actor{n}Type2Code\", "
+                    f"r.\"Actor{n}Type3Code\"), '')")
+
+        return f"""
+SELECT {_lit(layout.dataset)} AS dataset, {_lit(layout.name)} AS layout,
+  CAST(r."GLOBALEVENTID" AS VARCHAR) AS event_id, r."SQLDATE" AS day, strftime(r."SQLDATE", '%Y-%m') AS month,
+  r."Actor1Code" AS actor1_code, r."Actor1Name" AS actor1_name, r."Actor1CountryCode" AS actor1_country,
+  c1.iso3 AS actor1_iso3, {types(1)} AS actor1_types,
+  r."Actor2Code" AS actor2_code, r."Actor2Name" AS actor2_name, r."Actor2CountryCode" AS actor2_country,
+  c2.iso3 AS actor2_iso3, {types(2)} AS actor2_types,
+  CAST(r."IsRootEvent" AS TINYINT) AS is_root, r."EventCode" AS event_code, r."EventBaseCode" AS event_base_code,
+  lpad(CAST(r."EventRootCode" AS VARCHAR), 2, '0') AS event_root_code, CAST(r."QuadClass" AS TINYINT) AS quad_class,
+  r."GoldsteinScale" AS goldstein, r."NumMentions" AS num_mentions, r."NumSources" AS num_sources,
+  r."NumArticles" AS num_articles, r."AvgTone" AS avg_tone, r."ActionGeo_CountryCode" AS action_country,
+  CAST(r."DATEADDED" AS VARCHAR) AS date_added, {url} AS source_url, {f} AS source_file
+FROM {relation} AS r
+LEFT JOIN _cameo_iso3 AS c1 ON c1.code = r."Actor1CountryCode"
+LEFT JOIN _cameo_iso3 AS c2 ON c2.code = r."Actor2CountryCode"
+"""
+    quad = "CASE left(r.\"CAMEO Code\", 2) " + " ".join(
+        f"WHEN {_lit(root)} THEN {q}" for root, q in _root_quads("icews").items()) + " END"
+    return f"""
+SELECT 'icews' AS dataset, {_lit(layout.name)} AS layout,
+  CAST(r."Event ID" AS VARCHAR) AS event_id, r."Event Date" AS day, strftime(r."Event Date", '%Y-%m') AS month,
+  r."Source Name" AS actor1_code, r."Source Name" AS actor1_name, r."Source Country" AS actor1_country,
+  c1.iso3 AS actor1_iso3, r."Source Sectors" AS actor1_types,
+  r."Target Name" AS actor2_code, r."Target Name" AS actor2_name, r."Target Country" AS actor2_country,
+  c2.iso3 AS actor2_iso3, r."Target Sectors" AS actor2_types,
+  CAST(NULL AS TINYINT) AS is_root, r."CAMEO Code" AS event_code, left(r."CAMEO Code", 3) AS event_base_code,
+  left(r."CAMEO Code", 2) AS event_root_code, CAST({quad} AS TINYINT) AS quad_class,
+  r."Intensity" AS goldstein, CAST(NULL AS INTEGER) AS num_mentions, CAST(NULL AS INTEGER) AS num_sources,
+  CAST(NULL AS INTEGER) AS num_articles, CAST(NULL AS DOUBLE) AS avg_tone, r."Country" AS action_country,
+  CAST(NULL AS VARCHAR) AS date_added, CAST(r."Story ID" AS VARCHAR) AS source_url, {f} AS source_file
+FROM {relation} AS r
+LEFT JOIN _icews_iso3 AS c1 ON c1.name = r."Source Country"
+LEFT JOIN _icews_iso3 AS c2 ON c2.name = r."Target Country"
+"""
+
+
+def _root_quads(scheme: str) -> dict[str, int]:
+    from suasion.events.reference import quad_table
+
+    return {code: q for code, q in quad_table(scheme).items() if len(code) == 2 and q is not None}
+
+
+def register_reference_tables(con: Any) -> None:
+    """Make the code -> ISO3 tables visible to DuckDB SQL as ``_cameo_iso3`` and ``_icews_iso3``."""
+    import pyarrow as pa
+
+    from suasion.events.reference import cameo_to_iso3, icews_country_to_iso3
+
+    cameo = cameo_to_iso3()
+    icews = icews_country_to_iso3()
+    con.register("_cameo_iso3", pa.table({"code": list(cameo), "iso3": list(cameo.values())}))
+    con.register("_icews_iso3", pa.table({"name": list(icews), "iso3": list(icews.values())}))
+
+
+# ---------------------------------------------------------------------------------------------- slow path
+
+def _check_fields(fields: list[str], layout: Layout) -> str | None:
+    """Why ``fields`` is not a valid row of ``layout`` (None if it is)."""
+    if len(fields) != layout.n_fields:
+        return f"{len(fields)} fields, expected {layout.n_fields} ({layout.name})"
+    nulls = {"", "NA"} if layout.dataset == "icews" else {""}
+    for i, name in enumerate(layout.columns):
+        value = fields[i]
+        if name in layout.required and value == "":
+            return f"column {name!r} is empty"
+        kind = layout.types.get(name)
+        if kind is None or value in nulls:
+            continue
+        try:
+            if kind in ("BIGINT", "INTEGER"):
+                int(value)
+            elif kind == "DOUBLE":
+                float(value)
+            elif kind == "DATE":
+                datetime.strptime(value, layout.date_format)
+        except ValueError:
+            return f"column {name!r}: {value[:40]!r} is not a valid {kind.lower()}"
+    return None
+
+
+def _salvage_layout(fields: list[str], primary: Layout) -> Layout | None:
+    """The layout a rejected row belongs to: the primary one or, for GDELT 1.0, the other field count."""
+    candidates = [LAYOUTS[name] for name in FORMATS[format_of_layout(primary.name)]]
+    for layout in [primary] + [c for c in candidates if c is not primary]:
+        if len(fields) == layout.n_fields:
+            return layout
+    return None
+
+
+def _typed_view_sql(layout: Layout, relation: str) -> str:
+    """Cast an all-VARCHAR relation to the layout's types (values were checked by :func:`_check_fields`)."""
+    nulls = "('', 'NA')" if layout.dataset == "icews" else "('')"
+    parts = []
+    for name in layout.columns:
+        col = _q(name)
+        value = f"CASE WHEN {col} IN {nulls} THEN NULL ELSE {col} END"
+        kind = layout.types.get(name)
+        if kind == "DATE":
+            expr = f"CAST(strptime({value}, {_lit(layout.date_format)}) AS DATE)"
+        elif kind:
+            expr = f"CAST({value} AS {kind})"
+        else:
+            expr = value
+        parts.append(f"{expr} AS {col}")
+    return f"SELECT {', '.join(parts)} FROM {relation}"
+
+
+def _rejected_lines(con: Any, rejects: str) -> list[tuple[int, str, str, str]]:
+    """(line, csv_line, first error type, reason) per rejected file line."""
+    rows = con.sql(f"""
+        SELECT line, any_value(csv_line ORDER BY column_idx), string_agg(DISTINCT error_type, ','),
+               any_value(coalesce(column_name, '') || '|' || error_message ORDER BY column_idx)
+        FROM {rejects}_errors GROUP BY line ORDER BY line""").fetchall()
+    out = []
+    for line, text, kinds, message in rows:
+        column, _, msg = (message or "|").partition("|")
+        reason = msg.strip() or (f"column {column!r} is empty" if column else "malformed row")
+        out.append((int(line), (text or "").lstrip("\r\n"), kinds or "", reason))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- staging
+
+def stage_file(con: Any, path: str | Path, fmt: str | None, on_error: str, out_dir: Path, file_tag: str,
+               workdir: Path) -> FileReport:
+    """Read one file into Parquet files under ``out_dir/<dataset>/<month>/``; rows validated, problems reported.
+
+    Raises :class:`EventFormatError` for a wrong or unknown layout, an unreadable file, or the first malformed
+    row when ``on_error == "fail"``. The caller owns ``out_dir`` (a staging area, discarded on error).
+    """
+    import duckdb
+
+    if on_error not in ("skip", "fail"):
+        raise ValueError(f"on_error must be 'skip' or 'fail', not {on_error!r}")
+    path = Path(path)
+    layout, header = detect_layout(path, fmt)
+    report = FileReport(path=str(path), format=format_of_layout(layout.name))
+    source = materialise(path, workdir)
+    rejects = f"rej_{file_tag}"
+    select = canonical_select(layout, read_csv_sql(source, layout, header, rejects), path.name)
+    part_dir = out_dir / f"main_{file_tag}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        written = con.execute(f"""COPY ({select}) TO {_lit(str(part_dir))}
+            (FORMAT parquet, PARTITION_BY (dataset, month), WRITE_PARTITION_COLUMNS true,
+             FILENAME_PATTERN {_lit(file_tag + '_{i}')}, COMPRESSION snappy, OVERWRITE_OR_IGNORE true)""").fetchone()
+    except duckdb.Error as exc:
+        message = str(exc).splitlines()[0]
+        raise EventFormatError(str(path), f"cannot read: {message}") from None
+    rows_main = int(written[0]) if written else 0
+    report.layouts[layout.name] = rows_main
+
+    salvaged: dict[str, list[list[str]]] = {}
+    for line, text, kinds, reason in _rejected_lines(con, rejects):
+        fields = text.rstrip("\r\n").split("\t")
+        if "ENCODING" in kinds:
+            report.rows_recoded += 1
+        alt = _salvage_layout(fields, layout)
+        problem = _check_fields(fields, alt) if alt is not None else (
+            f"{len(fields)} fields, matching no {report.format} layout "
+            f"({', '.join(f'{LAYOUTS[n].n_fields}' for n in FORMATS[report.format])} expected)")
+        if alt is not None and problem is None and ("ENCODING" in kinds or alt is not layout):
+            salvaged.setdefault(alt.name, []).append(fields)
+            continue
+        if problem is None:
+            problem = reason
+        if on_error == "fail":
+            raise EventFormatError(str(path), f"malformed row: {problem}", line=line)
+        report.rows_skipped += 1
+        if len(report.problems) < MAX_PROBLEMS_KEPT:
+            report.problems.append(Problem(line, problem))
+    con.sql(f"DROP TABLE IF EXISTS {rejects}_errors")
+    con.sql(f"DROP TABLE IF EXISTS {rejects}_scans")
+
+    import pyarrow as pa
+
+    for name, rows in salvaged.items():
+        alt = LAYOUTS[name]
+        table = pa.table({c: [r[i] for r in rows] for i, c in enumerate(alt.columns)})
+        con.register("_salvaged", table)
+        typed = f"({_typed_view_sql(alt, '_salvaged')})"
+        sel = canonical_select(alt, typed, path.name)
+        con.execute(f"""COPY ({sel}) TO {_lit(str(out_dir / f'alt_{file_tag}_{name}'))}
+            (FORMAT parquet, PARTITION_BY (dataset, month), WRITE_PARTITION_COLUMNS true,
+             FILENAME_PATTERN {_lit(file_tag + '_' + name + '_{i}')}, OVERWRITE_OR_IGNORE true)""")
+        con.unregister("_salvaged")
+        report.layouts[name] = report.layouts.get(name, 0) + len(rows)
+    report.rows_written = sum(report.layouts.values())
+    if source != path:
+        source.unlink(missing_ok=True)
+    return report
+
+
+def staged_files(out_dir: Path) -> list[Path]:
+    return sorted(out_dir.rglob("*.parquet"))
+
+
+def read_events(path: str | Path, format: str | None = None, on_error: str = "skip") -> Any:
+    """Read one event file (GDELT 1.0 57/58, GDELT 2.0 61 plain or zipped, ICEWS) into a pandas DataFrame.
+
+    Columns are the canonical ones (:data:`CANONICAL_COLUMNS`); codes are strings. The per-file report
+    (layouts seen, malformed rows with line and reason) is in ``frame.attrs["report"]``.
+    """
+    import duckdb
+    import pandas as pd
+
+    with tempfile.TemporaryDirectory(prefix="suasion-events-") as tmp:
+        tmpdir = Path(tmp)
+        con = duckdb.connect()
+        register_reference_tables(con)
+        report = stage_file(con, path, format, on_error, tmpdir / "out", "r0", tmpdir)
+        files = staged_files(tmpdir / "out")
+        if files:
+            frame = con.sql(f"SELECT {', '.join(CANONICAL_COLUMNS)} FROM read_parquet("
+                            f"[{', '.join(_lit(str(f)) for f in files)}], hive_partitioning=false)").df()
+        else:
+            frame = pd.DataFrame(columns=list(CANONICAL_COLUMNS))
+        con.close()
+    frame.attrs["report"] = report
+    return frame
