@@ -805,9 +805,26 @@ class Register:
         return coherence(self.all_engagements(), self.all_objectives(),
                          priority=partner_codes(list(priority)) if priority else [], **options)
 
-    def plan(self, budget: float, priorities: Any, **options: Any) -> Any:
-        """Portfolio planner (see :func:`suasion.engagements.planner.plan_portfolio`)."""
+    def historical_type_costs(self) -> dict[str, float]:
+        """Mean cost of one engagement per type over the live engagements the user may see
+        (actual cost where known, else estimated); currencies are not converted."""
+        frame = self.engagements_frame()
+        if frame.empty:
+            return {}
+        frame = frame[frame["status"] != Status.cancelled.value]
+        cost = frame["actual_cost"].where(frame["actual_cost"].notna(), frame["estimated_cost"])
+        means = cost.groupby(frame["type"]).mean().dropna()
+        return {str(k): float(v) for k, v in means.items() if v > 0}
+
+    def plan(self, budget: float, priorities: Any, type_costs: dict[str, float] | None = None,
+             **options: Any) -> Any:
+        """Portfolio planner (see :func:`suasion.engagements.planner.plan_portfolio`); without
+        ``type_costs`` the register's mean historical cost per type is used."""
         from suasion.engagements.planner import plan_portfolio
 
         self._me()
-        return plan_portfolio(budget, priorities, **options)
+        if type_costs is None:
+            type_costs = self.historical_type_costs()
+            if not type_costs:
+                raise InvalidRecordError("no type_costs given and no costed engagements to estimate them from")
+        return plan_portfolio(budget, priorities, type_costs, **options)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import lru_cache
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
@@ -40,8 +40,32 @@ def _split_list(value: Any) -> Any:
     return value
 
 
+MAX_ID = 2**31 - 1
+RecordId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _check_text(value: Any) -> Any:
+    """Refuse NUL characters and lone surrogates, which databases cannot store."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL characters")
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ValueError("text must be valid Unicode (no lone surrogates)") from None
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item)
+    return value
+
+
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _check_text(value)
 
 
 class Indicator(_In):
@@ -71,7 +95,7 @@ class ObjectiveIn(_In):
 
 
 class ObjectivePatch(_In):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_ID)
     title: str | None = Field(default=None, min_length=1, max_length=200)
     partners: list[str] | None = Field(default=None, min_length=1, max_length=50)
     aim: StrategicAim | None = None
@@ -112,7 +136,7 @@ class EngagementIn(EngagementFields):
     estimated_cost: float | None = Field(default=None, ge=0, le=1e13, allow_inf_nan=False)
     actual_cost: float | None = Field(default=None, ge=0, le=1e13, allow_inf_nan=False)
     currency: str = Field(default="GBP", min_length=3, max_length=3)
-    objective_ids: list[int] = Field(default_factory=list, max_length=100)
+    objective_ids: list[RecordId] = Field(default_factory=list, max_length=100)
     classification: str | None = Field(default=None, max_length=40)
     notes: str = Field(default="", max_length=20000)
 
@@ -123,7 +147,7 @@ class EngagementIn(EngagementFields):
 class EngagementPatch(EngagementFields):
     """An update: only the fields given change; ``version`` must be the version the client read."""
 
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_ID)
     title: str | None = Field(default=None, min_length=1, max_length=200)
     type: EngagementType | None = None
     partners: list[str] | None = Field(default=None, min_length=1, max_length=200)
@@ -136,7 +160,7 @@ class EngagementPatch(EngagementFields):
     estimated_cost: float | None = Field(default=None, ge=0, le=1e13, allow_inf_nan=False)
     actual_cost: float | None = Field(default=None, ge=0, le=1e13, allow_inf_nan=False)
     currency: str | None = Field(default=None, min_length=3, max_length=3)
-    objective_ids: list[int] | None = Field(default=None, max_length=100)
+    objective_ids: list[RecordId] | None = Field(default=None, max_length=100)
     classification: str | None = Field(default=None, max_length=40)
     notes: str | None = Field(default=None, max_length=20000)
 
@@ -146,11 +170,11 @@ class EngagementPatch(EngagementFields):
 
 class Transition(_In):
     to: Status
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_ID)
 
 
 class VersionOnly(_In):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_ID)
 
 
 class IndicatorResult(_In):
@@ -165,7 +189,7 @@ class AssessmentIn(_In):
     rating: int = Field(ge=1, le=5, description="1 = counter-productive ... 5 = objective advanced decisively")
     narrative: str = Field(default="", max_length=20000)
     assessor: str | None = Field(default=None, min_length=1, max_length=200)
-    version: int = Field(ge=1, description="the engagement's version the assessor read")
+    version: int = Field(ge=1, le=MAX_ID, description="the engagement's version the assessor read")
 
 
 class UserIn(_In):
@@ -176,7 +200,7 @@ class UserIn(_In):
 
 
 class UserPatch(_In):
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_ID)
     password: str | None = Field(default=None, min_length=12, max_length=1000)
     role: Role | None = None
     clearance: str | None = Field(default=None, min_length=1, max_length=40)
