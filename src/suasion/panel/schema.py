@@ -22,6 +22,53 @@ Layout (``src/suasion/data/panel/``):
 ``provenance.csv``
     ``source_id``, ``name``, ``version``, ``citation``, ``licence``, ``origin``, ``channels``,
     ``years``: one row per raw source used.
+``build_report.json``
+    What the build read and dropped (unmapped codes, organisations and non-state actors, rows
+    outside panel states), per source.
+
+States: COW state-system membership v2016 (spells ending in 2016 are assumed to last to 2024),
+mapped to ISO3 with the year-varying countrycode crosswalk; COW 255/260 -> DEU, 345 -> SRB in
+every year (Serbia as the continuing state of Yugoslavia / Serbia and Montenegro; Montenegro
+from 2006), 347 -> XKX (from 2008), 713 -> TWN.
+
+Source rules (``scripts/build_panel.py``; readers in ``suasion.panel.sources``):
+
+* ``exports``: COW Trade v4.0 dyadic, ``flow1`` = imports of ccode1 from ccode2, so exports
+  ccode2 -> ccode1 = ``flow1`` (and ccode1 -> ccode2 = ``flow2``); 1995-2014; empty = missing,
+  0 = observed zero (flows are rounded to whole USD m); absent dyads missing.
+* ``arms_tiv``: SIPRI TIV delivered per supplier-recipient-year from the DERIVED register file
+  (orders' delivered TIV split equally over delivery years); 1995-2023; SIPRI names -> ISO3,
+  organisations (``**``), non-state actors (``*``), unknown parties and non-members of the panel
+  (Palestine, Western Sahara, Aruba) dropped and counted in the build report; absence = observed 0.
+* ``oda``: OECD DAC2a ``Memo: ODA Total, Gross disbursements`` (constant 2022 USD m), 2009-2022;
+  for a donor reporting that year an absent recipient = observed 0; non-reporting donors and
+  all other sources missing. China as an extra donor: AidData GCDF 3.0 ODA-like commitments
+  (constant 2021 USD / 10^6), 2000-2021, absent recipient-year = observed 0. Price bases and
+  disbursement vs commitment differ between the two; they are not re-based.
+* ``oof``: AidData OOF-like commitments (USD / 10^6), source CHN only, 2000-2021, absent = 0;
+  other sources missing.
+* ``atop_*``: ATOP v5.1 directed dyad-years 1995-2018; absence = observed 0.
+* ``dca``: DCAD v1.0 main file; an agreement is active from its entry-into-force year (signature
+  year when EIF is unknown) through ``endYearEstimate``; count of active agreements, symmetric;
+  1995-2010 observed (absence = 0); agreements entering into force after 2010 are not counted.
+* ``igo_shared``: COW IGO v3 ``dyadigos`` (non-directed) written in both directions, to 2014.
+* ``unga_distance``: ``|idealpointall_i - idealpointall_j|`` (July 2025 release), symmetric;
+  observed when both have an ideal point (to 2023; 2024 is carried forward).
+* ``exercises``: number of distinct MME v7 exercises both took part in that year (multi-year
+  exercises count in each year), symmetric; 1995-2010, absence = 0. JME is not used.
+* ``us_troops``: troopdata active-duty personnel (``troops_ad``) by host, source USA only,
+  1995-2024, absent host = 0; other sources missing (the channel says nothing about them).
+* ``visits``: USA = trips of the President and the Secretary of State (to 2020) plus US defence
+  officials (1992-2012); CHN = Chinese leaders (CEIAS, to 2020); count per source-target-year,
+  absent = 0 for USA and CHN; other sources missing.
+* monadic: ``gdp`` WDI current USD / 10^6; ``population`` WDI; ``milex`` = WDI military
+  expenditure share of GDP x WDI GDP (2000-2022), COW NMC milex / 1000 before 2000 and where WDI
+  lacks it; ``milper`` and ``cinc`` COW NMC v7 (to 2022).
+
+Carry-forward: a missing cell takes the value of the same dyad (state) in the last earlier panel
+year with one, and ``c_year`` records that year; never backward; pairs that do not both exist
+are never filled. The build parameter ``carry_horizon`` (``--carry-horizon``; default: no
+limit) caps the number of years a value may be carried.
 """
 
 from __future__ import annotations
