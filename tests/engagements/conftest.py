@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import os
+import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -54,7 +57,7 @@ def populate_users(reg: Register) -> None:
 
 @pytest.fixture(scope="session")
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A migrated register with users, built once (argon2 hashing is deliberately slow)."""
+    """A migrated SQLite register with users, built once (argon2 hashing is deliberately slow)."""
     path = tmp_path_factory.mktemp("register-template") / "register.sqlite"
     reg = Register(path)
     populate_users(reg)
@@ -62,14 +65,51 @@ def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def reg(template_db: Path, tmp_path: Path) -> Iterator[Register]:
-    """A fresh copy of the template register (the admin ``root`` holds SECRET clearance)."""
-    import shutil
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A throwaway PostgreSQL cluster on loopback (skips when the binaries are absent).
+    Yields a SQLAlchemy URL prefix ``postgresql+psycopg://postgres@127.0.0.1:PORT/``."""
+    from tests.engagements.pg import postgres_cluster
 
-    path = tmp_path / "register.sqlite"
-    shutil.copy(template_db, path)
-    register = Register(path)
+    with postgres_cluster() as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server: str) -> str:
+    from tests.engagements.pg import admin_execute
+
+    admin_execute(pg_server, "CREATE DATABASE suasion_template")
+    reg = Register(pg_server + "suasion_template")
+    populate_users(reg)
+    reg.close()
+    return "suasion_template"
+
+
+_pg_counter = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])
+def backend_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh register database with the users of USERS, on SQLite and on PostgreSQL."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("template_db")
+        path = tmp_path / "register.sqlite"
+        shutil.copy(template, path)
+        return str(path)
+    from tests.engagements.pg import admin_execute
+
+    server = request.getfixturevalue("pg_server")
+    template = request.getfixturevalue("pg_template")
+    name = f"suasion_test_{os.getpid()}_{next(_pg_counter)}"
+    admin_execute(server, f"CREATE DATABASE {name} TEMPLATE {template}")
+    return server + name
+
+
+@pytest.fixture
+def reg(backend_url: str) -> Iterator[Register]:
+    """A fresh register (SQLite and PostgreSQL); the admin ``root`` holds SECRET clearance."""
+    register = Register(backend_url)
     yield register
     register.close()
 
