@@ -52,7 +52,7 @@ def test_asymmetric_trade_by_hand() -> None:
     expected = W["trade_supply"] * supply + W["trade_market"] * market
     assert t.score[0, 0, 1] == pytest.approx(expected)
     assert t.score[0, 1, 0] == pytest.approx(0.0)
-    contrib = t.contributions[0, 0, 1]
+    contrib = t.contributions[:, 0, 0, 1]
     assert contrib.sum() == pytest.approx(t.score[0, 0, 1])
 
 
@@ -75,7 +75,7 @@ def test_scores_bounded_and_contributions_sum(exports, arms, gdp) -> None:
     off = ~np.eye(4, dtype=bool)
     s = t.score[:, off]
     assert np.all((s >= 0) & (s <= 1))
-    assert np.allclose(t.contributions[:, off].sum(axis=-1), s)
+    assert np.allclose(t.contributions[:, :, off].sum(axis=0), s)
 
 
 def test_net_dependence_is_antisymmetric_in_sign() -> None:
@@ -125,6 +125,6 @@ def test_troops_channel_and_flags() -> None:
     t = leverage_tensor(panel, "suasion")
     c = t.channels.index("troops")
     x = 5000 / 100_000
-    assert t.contributions[1, 0, 1, c] == pytest.approx(W["troops"] * x / (x + 0.05))
-    assert t.observed_year[1, 0, 1, c] == 2009
-    assert t.observed_year[1, 0, 1, t.channels.index("aid")] == -1
+    assert t.contributions[c, 1, 0, 1] == pytest.approx(W["troops"] * x / (x + 0.05))
+    assert t.observed_year[c, 1, 0, 1] == 2009
+    assert t.observed_year[t.channels.index("aid"), 1, 0, 1] == -1

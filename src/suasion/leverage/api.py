@@ -42,8 +42,8 @@ def flag_text(observed_year: int, year: int) -> str:
 def default_year(panel: Panel | None = None, model: str = "suasion") -> int:
     """The latest year in which channels carrying at least half the model's weight are observed."""
     tensor = leverage_tensor(_panel(panel), model)
-    observed_now = tensor.observed_year == tensor.years[:, None, None, None].astype(np.int16)
-    any_observed = observed_now.any(axis=(1, 2))                          # [Y, C]
+    observed_now = tensor.observed_year == tensor.years[None, :, None, None].astype(np.int16)
+    any_observed = observed_now.any(axis=(2, 3)).T                        # [Y, C]
     share = (any_observed * tensor.weights[None, :]).sum(axis=1) / tensor.weights.sum()
     good = np.nonzero(share >= DEFAULT_WEIGHT_SHARE_OBSERVED)[0]
     return int(tensor.years[good[-1]] if len(good) else tensor.years[-1])
@@ -69,8 +69,8 @@ def _context(panel: Panel | None, model: str, year: int | None, *actors: str
 
 def _rows(tensor: LeverageTensor, t: int, year: int, sources: np.ndarray, targets: np.ndarray) -> pd.DataFrame:
     score = tensor.score[t, sources, targets]
-    contributions = tensor.contributions[t, sources, targets]
-    observed = tensor.observed_year[t, sources, targets]
+    contributions = tensor.contributions[:, t, sources, targets].T          # [rows, C]
+    observed = tensor.observed_year[:, t, sources, targets].T
     frame = pd.DataFrame({
         "source": [tensor.actors[i] for i in sources],
         "target": [tensor.actors[j] for j in targets],

@@ -35,8 +35,8 @@ class LeverageTensor:
     """Scores and per-channel contributions of one model over a whole panel.
 
     ``score[t, a, b]`` is the leverage of actor ``a`` over ``b`` in ``years[t]`` (NaN where either
-    is not a separate actor that year); ``contributions[t, a, b, c]`` add up to it;
-    ``observed_year[t, a, b, c]`` says where each channel's data come from (-1 missing).
+    is not a separate actor that year); ``contributions[c, t, a, b]`` add up to it;
+    ``observed_year[c, t, a, b]`` says where each channel's data come from (-1 missing).
     ``parts`` holds what sensitivity analysis re-weights (suasion: the net dependences).
     """
 
@@ -74,27 +74,32 @@ def resolve_model(model: str, panel: Panel) -> SuasionModel | str:
     raise UnknownModelError(f"unknown model {model!r}; models: {', '.join(MODEL_NAMES)}")
 
 
-def _mask_invalid(score: np.ndarray, exists: np.ndarray) -> np.ndarray:
+def _valid(exists: np.ndarray) -> np.ndarray:
+    """bool [Y, N, N]: both actors exist and they differ."""
     valid = exists[:, :, None] & exists[:, None, :]
     valid &= ~np.eye(exists.shape[1], dtype=bool)[None]
-    return np.where(valid, score, np.nan)
+    return valid
+
+
+def _mask_invalid(score: np.ndarray, exists: np.ndarray) -> np.ndarray:
+    return np.where(_valid(exists), score, np.nan)
 
 
 def suasion_tensor(inputs: ModelInputs, model: SuasionModel) -> LeverageTensor:
     """Run the suasion model (see :mod:`suasion.leverage.model`) over prepared inputs."""
     names = model.names
     n_years, n = inputs.exists.shape
-    nets = np.zeros((n_years, n, n, len(names)))
-    observed = np.full((n_years, n, n, len(names)), -1, dtype=np.int16)
+    nets = np.empty((len(names), n_years, n, n))
+    observed = np.empty((len(names), n_years, n, n), dtype=np.int16)
     for i, name in enumerate(names):
         ch = inputs.channels[name]
-        dep = dependence(ch.flows, ch.scale, model.spec(name).half_saturation)
-        nets[..., i] = np.nan_to_num(net_dependence(dep), nan=0.0)
-        observed[..., i] = ch.observed_year
+        nets[i] = net_dependence(dependence(ch.flows, ch.scale, model.spec(name).half_saturation))
+        observed[i] = ch.observed_year
     weights = model.weights()
+    valid = _valid(inputs.exists)
+    nets *= valid
     score, contributions = combine(nets, weights)
-    score = _mask_invalid(score, inputs.exists)
-    contributions = np.where(np.isnan(score)[..., None], np.nan, contributions)
+    score[~valid] = np.nan
     labels = {c.name: c.label for c in model.channels}
     return LeverageTensor("suasion", model.version, inputs.actors, inputs.years, inputs.exists, names,
                           labels, score, contributions, observed, weights, {"nets": nets})
@@ -154,11 +159,11 @@ def fbic_tensor(inputs: ModelInputs) -> LeverageTensor:
     parts = fbic_mod.fbic_scores(bw_ma, dep_ma, c)
     score = _mask_invalid(parts.fbic, inputs.exists)
     names = fbic_mod.FBIC_CHANNELS
-    contributions = np.stack([np.nan_to_num(parts.fbic * parts.channel_shares[k], nan=0.0) for k in names],
-                             axis=-1)
-    contributions = np.where(np.isnan(score)[..., None], np.nan, contributions)
+    valid = _valid(inputs.exists)
+    contributions = np.stack([np.nan_to_num(parts.fbic * parts.channel_shares[k], nan=0.0) * valid
+                              for k in names])
     observed = np.stack([ch["aid"].observed_year, ch["trade"].observed_year, ch["arms_stock"].observed_year,
-                         np.full_like(ch["igo"].observed_year, -1)], axis=-1)
+                         np.full_like(ch["igo"].observed_year, -1)])
     labels = {"aid": "development aid", "trade": "trade", "arms": "arms transfers",
               "diplomacy": "diplomacy, IGOs and alliances"}
     weights = np.array([sum(fbic_mod.DEPENDENCE_WEIGHTS[p] for p in fbic_mod.CHANNEL_PARTS[k][1])
@@ -166,8 +171,8 @@ def fbic_tensor(inputs: ModelInputs) -> LeverageTensor:
                         for k in names]) / 2.0
     return LeverageTensor("fbic", c.release, inputs.actors, inputs.years, inputs.exists, names, labels,
                           score, contributions, observed, weights,
-                          {"bandwidth_parts": np.stack([parts.bandwidth_parts[k] for k in fbic_mod.BANDWIDTH_WEIGHTS], -1),
-                           "dependence_parts": np.stack([parts.dependence_parts[k] for k in fbic_mod.DEPENDENCE_WEIGHTS], -1)})
+                          {"bandwidth_parts": np.stack([parts.bandwidth_parts[k] for k in fbic_mod.BANDWIDTH_WEIGHTS]),
+                           "dependence_parts": np.stack([parts.dependence_parts[k] for k in fbic_mod.DEPENDENCE_WEIGHTS])})
 
 
 def bloc_masks(blocs: tuple[str, ...], actors: tuple[str, ...], years: np.ndarray) -> dict[str, np.ndarray]:

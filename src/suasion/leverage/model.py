@@ -118,26 +118,30 @@ def dependence(flows: np.ndarray, scale: np.ndarray | None, half_saturation: flo
     the receiver's size (``None`` = unscaled, g = 1). Receivers with no inflow depend on nobody;
     receivers with a missing scale get NaN (the caller flags them).
     """
-    flows = np.nan_to_num(np.asarray(flows, dtype=float), nan=0.0)
-    flows = np.maximum(flows, 0.0)
+    flows = np.fmax(np.asarray(flows, dtype=float), 0.0)          # NaN (missing) and negatives -> 0
     inflow = flows.sum(axis=-2)                                   # [..., b]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(inflow[..., None, :] > 0, flows / inflow[..., None, :], 0.0)
-        concentration = np.sqrt((share * share).sum(axis=-2))     # [..., b]
-        if scale is None:
-            g = np.where(inflow > 0, 1.0, 0.0)
-        else:
-            g = exposure_weight(inflow / np.asarray(scale, dtype=float), half_saturation)
-            g = np.where(inflow > 0, g, 0.0)
-    return share * (concentration * g)[..., None, :]
+    has_inflow = inflow > 0
+    safe_inflow = np.where(has_inflow, inflow, 1.0)
+    share = flows / safe_inflow[..., None, :]
+    concentration = np.sqrt(np.einsum("...ab,...ab->...b", share, share))
+    if scale is None:
+        g = has_inflow.astype(float)
+    else:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            g = np.where(has_inflow, exposure_weight(inflow / np.asarray(scale, dtype=float), half_saturation), 0.0)
+    share *= (concentration * g)[..., None, :]
+    return share
 
 
 def net_dependence(dep: np.ndarray) -> np.ndarray:
-    """``N[a, b] = max(0, D[a, b] - D[b, a])``: b's dependence on a net of a's on b."""
-    return np.maximum(0.0, dep - np.swapaxes(dep, -1, -2))
+    """``N[a, b] = max(0, D[a, b] - D[b, a])``: b's dependence on a net of a's on b.
+
+    An unknown dependence (NaN, e.g. a missing GDP) counts as 0 on either side; the caller flags it.
+    """
+    return np.fmax(np.fmax(dep, 0.0) - np.fmax(np.swapaxes(dep, -1, -2), 0.0), 0.0)
 
 
 def combine(nets: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Score and contributions from net dependences ``nets[..., c]`` and weights summing to 1."""
-    contributions = nets * weights
-    return contributions.sum(axis=-1), contributions
+    """Score and contributions from net dependences ``nets[c, ...]`` and weights summing to 1."""
+    contributions = nets * np.asarray(weights).reshape((-1,) + (1,) * (nets.ndim - 1))
+    return contributions.sum(axis=0), contributions

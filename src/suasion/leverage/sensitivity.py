@@ -37,12 +37,12 @@ def rank_intervals(tensor: LeverageTensor, t: int, sources: np.ndarray, target: 
         raise ValueError("draws must be at least 1")
     rng = np.random.default_rng(seed)
     if tensor.model == "suasion":
-        nets = tensor.parts["nets"][t, sources, target]                # [S, C]
+        nets = tensor.parts["nets"][:, t, sources, target].T           # [S, C]
         w = _draw(tensor.weights, concentration, draws, rng)            # [D, C]
         scores = nets @ w.T                                             # [S, D]
     else:
-        bw_parts = tensor.parts["bandwidth_parts"][t, sources, target]  # weighted by release weights
-        dep_parts = tensor.parts["dependence_parts"][t, sources, target]
+        bw_parts = tensor.parts["bandwidth_parts"][:, t, sources, target].T  # weighted by release weights
+        dep_parts = tensor.parts["dependence_parts"][:, t, sources, target].T
         wb0 = np.array(list(fbic_mod.BANDWIDTH_WEIGHTS.values()))
         wd0 = np.array(list(fbic_mod.DEPENDENCE_WEIGHTS.values()))
         bw_unit = np.nan_to_num(bw_parts / wb0)
