@@ -1,0 +1,29 @@
+"""The build script reproduces the bundled files byte for byte (needs ../shared/data)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from suasion.panel.build import build_panel
+from suasion.panel.store import DEFAULT_PANEL_DIR
+
+
+@pytest.mark.slow
+def test_build_reproduces_bundled_panel(shared_data, tmp_path):
+    steps: list[str] = []
+    result = build_panel(shared_data, tmp_path, progress=steps.append)
+    assert steps[0] == "states" and steps[-1] == "writing"
+    for name in ("dyads.parquet", "monadic.parquet", "states.parquet", "provenance.csv"):
+        assert (tmp_path / name).read_bytes() == (DEFAULT_PANEL_DIR / name).read_bytes(), name
+    assert sum(result.sizes.values()) < 30e6
+    report = json.loads((tmp_path / "build_report.json").read_text())
+    arms = report["sources"]["arms_tiv <- SIPRI arms transfers"]
+    assert arms["dropped_recipient"]["by_name"]["NATO**"] > 0      # organisations dropped and counted
+    assert "Hezbollah (Lebanon)*" in arms["dropped_recipient"]["by_name"]
+
+
+def test_build_rejects_missing_raw_folder(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        build_panel(tmp_path / "nothing", tmp_path / "out")
