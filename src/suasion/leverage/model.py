@@ -87,13 +87,14 @@ SUASION_1 = SuasionModel(
                     "other official flows (China's OOF-like lending); exposure = OOF / GDP"),
         ChannelSpec("arms", 0.16, 0.10, "arms sales and co-production",
                     "TIV delivered over the last 5 years; exposure = TIV / (5 x military expenditure)"),
-        ChannelSpec("alliance", 0.14, 1.0, "alliance commitment",
-                    "ATOP pledges weighted like FBIC's alliance index, times the ally's CINC; "
-                    "exposure = allied capability / own capability"),
-        ChannelSpec("defence_cooperation", 0.08, 1.0, "defence cooperation agreement",
-                    "DCAs in force times the partner's CINC; exposure = partners' capability / own"),
-        ChannelSpec("exercises", 0.06, 1.0, "training and exercises",
-                    "exercises held together over the last 3 years times the partner's CINC"),
+        ChannelSpec("alliance", 0.14, 0.5, "alliance commitment",
+                    "ATOP pledges weighted like FBIC's alliance index, allies weighted by CINC in the "
+                    "share; exposure = sum of pledge strength x ally's relative capability"),
+        ChannelSpec("defence_cooperation", 0.08, 2.0, "defence cooperation agreement",
+                    "DCAs in force, partners weighted by CINC in the share; exposure = number of DCAs"),
+        ChannelSpec("exercises", 0.06, 3.0, "training and exercises",
+                    "exercises held together over the last 3 years, partners weighted by CINC in the "
+                    "share; exposure = number of exercise participations"),
         ChannelSpec("troops", 0.10, 0.05, "basing and security guarantee",
                     "US troops stationed in the target; exposure = troops / own military personnel"),
     ),
