@@ -289,7 +289,7 @@ def build_panel(raw: Path, out_dir: Path, *, first_year: int = FIRST_YEAR, last_
     nmc = cow.read_nmc(raw, first_year)
     monadic_frames = {
         "gdp": [wdi.read_gdp(raw, first_year)],
-        "population": [wdi.read_population(raw, first_year)],
+        "population": [wdi.read_population(raw, first_year), nmc["population"]],
         "milex": [wdi.read_milex_wdi(raw, first_year), nmc["milex"]],
         "milper": [nmc["milper"]],
         "cinc": [nmc["cinc"]],

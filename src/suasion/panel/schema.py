@@ -61,7 +61,8 @@ Source rules (``scripts/build_panel.py``; readers in ``suasion.panel.sources``):
 * ``visits``: USA = trips of the President and the Secretary of State (to 2020) plus US defence
   officials (1992-2012); CHN = Chinese leaders (CEIAS, to 2020); count per source-target-year,
   absent = 0 for USA and CHN; other sources missing.
-* monadic: ``gdp`` WDI current USD / 10^6; ``population`` WDI; ``milex`` = WDI military
+* monadic: ``gdp`` WDI current USD / 10^6 (none for Taiwan); ``population`` WDI (COW NMC
+  ``tpop`` x 1000 where WDI lacks it, e.g. Taiwan); ``milex`` = WDI military
   expenditure share of GDP x WDI GDP (2000-2022), COW NMC milex / 1000 before 2000 and where WDI
   lacks it; ``milper`` and ``cinc`` COW NMC v7 (to 2022).
 

@@ -24,15 +24,6 @@ class DyadicSource:
     report: dict[str, object] = field(default_factory=dict)
 
 
-@dataclass
-class MonadicSource:
-    """State-year observations of one monadic variable (``iso3``, ``year``, ``value``)."""
-
-    variable: str
-    frame: pd.DataFrame
-    report: dict[str, object] = field(default_factory=dict)
-
-
 def dropped_summary(names: pd.Series, mask: pd.Series, top: int = 15) -> dict[str, object]:
     """Rows dropped (``mask`` True) counted by name, for the build report."""
     counts = names[mask].value_counts()

@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from suasion.panel.sources.base import DyadicSource, MonadicSource, dropped_summary
+from suasion.panel.sources.base import DyadicSource
 from suasion.panel.sources.codes import cow_to_iso3_frame
 
 ATOP_CHANNELS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
@@ -84,7 +84,8 @@ def read_atop(raw: Path, first_year: int) -> list[DyadicSource]:
 
 
 def read_nmc(raw: Path, first_year: int) -> dict[str, pd.DataFrame]:
-    """COW NMC v7: milex (thousands current USD -> USD m), milper (thousands), cinc; by ISO3-year."""
+    """COW NMC v7 by ISO3-year: milex (thousands current USD -> USD m), milper (thousands), cinc,
+    population (tpop, thousands -> persons)."""
     t = pd.read_csv(raw / "capabilities_nmc" / "cow_nmc.csv")
     t = t[t["year"] >= first_year]
     iso = cow_to_iso3_frame(raw, t["ccode"], t["year"])
@@ -93,14 +94,9 @@ def read_nmc(raw: Path, first_year: int) -> dict[str, pd.DataFrame]:
         "milex": base.assign(value=t["milex"].where(t["milex"] >= 0) / 1000.0),
         "milper": base.assign(value=t["milper"].where(t["milper"] >= 0)),
         "cinc": base.assign(value=t["cinc"].where(t["cinc"] >= 0)),
+        "population": base.assign(value=t["tpop"].where(t["tpop"] >= 0) * 1000.0),
     }
     return {k: v.dropna() for k, v in out.items()}
 
 
-def nmc_monadic(raw: Path, first_year: int) -> list[MonadicSource]:
-    nmc = read_nmc(raw, first_year)
-    return [MonadicSource("milper", nmc["milper"]), MonadicSource("cinc", nmc["cinc"])]
-
-
-__all__ = ["read_states", "read_trade", "read_igo", "read_atop", "read_nmc", "nmc_monadic",
-           "dropped_summary", "ATOP_CHANNELS"]
+__all__ = ["read_states", "read_trade", "read_igo", "read_atop", "read_nmc", "ATOP_CHANNELS"]
