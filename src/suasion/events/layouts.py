@@ -107,12 +107,12 @@ def sniff_line(line: bytes) -> Sniffed:
     n_tab = len(tabs)
     first = tabs[0].strip().strip('"')
     if n_tab == 20 and first == "Event ID":
-        return Sniffed("icews_20", True, "ICEWS (20 tab-separated columns with header)")
+        return Sniffed("icews_20", True, "20 tab-separated columns with the ICEWS header")
     if n_tab > 1:
         header = first.upper() == "GLOBALEVENTID"
         for name in ("gdelt1_57", "gdelt1_58", "gdelt2_61"):
             if LAYOUTS[name].n_fields == n_tab:
-                return Sniffed(name, header, f"{name} ({n_tab} tab-separated fields)")
+                return Sniffed(name, header, f"{n_tab} tab-separated fields" + (" with a header" if header else ""))
         if n_tab == 16:
             return Sniffed(None, False, "a GDELT 2.0 Mentions table (16 tab-separated fields)")
         if n_tab == 20:

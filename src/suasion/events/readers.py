@@ -124,7 +124,8 @@ def detect_layout(path: str | Path, fmt: str | None = None) -> tuple[Layout, boo
         if fmt not in FORMATS:
             raise EventFormatError(str(path), f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if sniffed.layout not in FORMATS[fmt]:
-            looks = (f"it looks like {format_of_layout(sniffed.layout)} ({sniffed.description})"
+            looks = (f"it looks like {format_of_layout(sniffed.layout)} (layout {sniffed.layout}: line 1 has "
+                     f"{sniffed.description})"
                      if sniffed.layout else f"it looks like {sniffed.description}")
             raise EventFormatError(str(path), f"--format {fmt} given, but {looks}", line=1)
     elif sniffed.layout is None:

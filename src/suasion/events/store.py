@@ -29,7 +29,13 @@ from typing import Any, Callable, Iterable
 
 from suasion.events.dedup import dedup_sql, parse_rules
 from suasion.events.errors import EventStoreError
-from suasion.events.readers import FileReport, register_reference_tables, stage_file, staged_files
+from suasion.events.readers import (
+    FileReport,
+    detect_layout,
+    register_reference_tables,
+    stage_file,
+    staged_files,
+)
 
 ProgressCallback = Callable[[str, float, float], None]  # (file name, fraction done, seconds elapsed)
 
@@ -119,6 +125,7 @@ class EventStore:
             seen_now: set[str] = set()
             for index, path in enumerate(files):
                 started = time.perf_counter()
+                detect_layout(path, fmt)  # wrong --format or unreadable file: fail before anything else
                 size = path.stat().st_size if path.exists() else -1
                 digest = file_sha256(path) if size in sizes and path.exists() else None
                 if digest is not None and (digest in known or digest in seen_now):

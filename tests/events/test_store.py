@@ -1,0 +1,134 @@
+"""Store: idempotent ingest with a ledger, all-or-nothing, de-duplication rules with reported removals."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from suasion.events.api import ingest_events
+from suasion.events.dedup import DEDUP_RULES, dedup_sql, parse_rules
+from suasion.events.errors import EventFormatError
+from suasion.events.readers import read_events
+from suasion.events.store import EventStore
+
+from .helpers import A1CC, A2CC, EVENTCODE, FIXTURES, SQLDATE, raw_rows
+
+V2 = FIXTURES / "gdelt2_20170701234500_head400.export.CSV"
+V1_57 = FIXTURES / "gdelt1_backfile_57.tsv"
+ICEWS = FIXTURES / "icews_2018_head300.tab"
+
+
+def _count(store: EventStore) -> int:
+    return duckdb.sql(f"SELECT count(*) FROM read_parquet('{store.parquet_glob()}')").fetchall()[0][0]
+
+
+def _snapshot(store: EventStore) -> tuple:
+    ledger = store.ledger_path.read_bytes() if store.ledger_path.exists() else b""
+    return ledger, tuple(store.parquet_files())
+
+
+def test_ingest_is_idempotent(tmp_path: Path) -> None:
+    store = EventStore(tmp_path / "s")
+    first = ingest_events([V2, V1_57], store=store)
+    assert list(first["status"]) == ["ingested", "ingested"]
+    assert _count(store) == 460
+    again = ingest_events([V1_57, V2], store=store)
+    assert list(again["status"]) == ["already ingested"] * 2
+    assert _count(store) == 460
+    copy = tmp_path / "same-bytes-other-name.CSV"
+    copy.write_bytes(V2.read_bytes())
+    assert list(ingest_events([copy], store=store)["status"]) == ["already ingested"]
+    assert len(store.ledger()) == 2
+    assert {e["sha256"] for e in store.ledger()} == set(first["sha256"])
+
+
+def test_same_file_twice_in_one_command_counts_once(tmp_path: Path) -> None:
+    store = EventStore(tmp_path / "s")
+    report = ingest_events([V2, V2], store=store)
+    assert list(report["status"]) == ["ingested", "already ingested"]
+    assert _count(store) == 400
+
+
+def test_partitions_by_dataset_and_month(tmp_path: Path) -> None:
+    store = EventStore(tmp_path / "s")
+    ingest_events([V2, ICEWS], store=store)
+    assert store.datasets() == ["gdelt2", "icews"]
+    for part in store.parquet_files():
+        dataset, month = part.parent.parent.name, part.parent.name
+        got = duckdb.sql(f"SELECT DISTINCT dataset, month FROM read_parquet('{part}')").fetchall()
+        assert got == [(dataset, month)]
+
+
+def test_failed_ingest_leaves_the_store_unchanged(tmp_path: Path) -> None:
+    store = EventStore(tmp_path / "s")
+    ingest_events([V1_57], store=store)
+    before = _snapshot(store)
+    lines = V2.read_bytes().split(b"\n")
+    lines[5] = b"\t".join(lines[5].split(b"\t")[:12])
+    bad = tmp_path / "bad.export.CSV"
+    bad.write_bytes(b"\n".join(lines))
+    # a good file first, then a bad one: with --on-error fail nothing of either is written
+    with pytest.raises(EventFormatError, match="line 6"):
+        ingest_events([V2, bad], store=store, format="gdelt2", on_error="fail")
+    assert _snapshot(store) == before
+    with pytest.raises(EventFormatError, match="looks like gdelt1"):
+        ingest_events([V2, V1_57], store=store, format="gdelt2")
+    assert _snapshot(store) == before
+    assert not (store.root / ".staging").exists() and not (store.root / ".lock").exists()
+    # with skip, the bad row is counted and skipped
+    report = ingest_events([bad], store=store, format="gdelt2", on_error="skip")
+    assert report.loc[0, "rows_skipped"] == 1 and report.loc[0, "rows_written"] == len(lines) - 2
+    assert "line 6" in report.loc[0, "first_problem"]
+
+
+def _independent_dedup(rows: list[list[str]], key: tuple[int, ...]) -> int:
+    seen, kept = set(), 0
+    for r in rows:
+        values = tuple(r[i] for i in key)
+        if any(v == "" for v in values):
+            kept += 1
+        elif values not in seen:
+            seen.add(values)
+            kept += 1
+    return kept
+
+
+def test_dedup_rules_match_an_independent_count(tmp_path: Path) -> None:
+    rows = raw_rows(V2)
+    rules = {"url": (60,), "url-date": (SQLDATE, 60), "one-a-day": (SQLDATE, A1CC, A2CC, EVENTCODE),
+             "day-dyad-code-url": (SQLDATE, A1CC, A2CC, EVENTCODE, 60)}
+    store = EventStore(tmp_path / "s")
+    report = ingest_events([V2], store=store, dedup="url-date,one-a-day")
+    removed = dict(item.split(": ") for item in report.loc[0, "dedup_removed"].split(", "))
+    after_first = _independent_dedup(rows, rules["url-date"])
+    assert int(removed["url-date"]) == len(rows) - after_first
+    assert _count(store) == report.loc[0, "rows_written"]
+    frame = read_events(V2, "gdelt2")
+    con = duckdb.connect()
+    con.register("ev", frame)
+    for rule, key in rules.items():
+        got = con.sql(f"SELECT count(*) FROM ({dedup_sql('ev', rule)})").fetchall()[0][0]
+        assert got == _independent_dedup(rows, key), rule
+
+
+def test_reference_dedup_effect_on_the_real_export(shared_data: Path) -> None:
+    """Reference §12: 1,210 international rows fall to 679 under day + countries + code + URL."""
+    path = shared_data / "events" / "gdelt_v2" / "gdelt2_events_20170701234500_reconstructed.export.tsv.gz"
+    rows = [r for r in raw_rows(path) if r[A1CC] and r[A2CC] and r[A1CC] != r[A2CC]]
+    assert len(rows) == 1210
+    frame = read_events(path, "gdelt2")
+    con = duckdb.connect()
+    con.register("ev", frame[frame.actor1_country.notna() & frame.actor2_country.notna()
+                             & (frame.actor1_country != frame.actor2_country)])
+    assert con.sql(f"SELECT count(*) FROM ({dedup_sql('ev', 'day-dyad-code-url')})").fetchall()[0][0] == 679
+    assert con.sql(f"SELECT count(*) FROM ({dedup_sql('ev', 'day-actors-code-url')})").fetchall()[0][0] == 753
+
+
+def test_parse_rules() -> None:
+    assert parse_rules("none") == [] and parse_rules(None) == []
+    assert parse_rules("url, one-a-day") == ["url", "one-a-day"]
+    with pytest.raises(ValueError, match="unknown de-duplication rule 'bogus'"):
+        parse_rules("url,bogus")
+    assert set(DEDUP_RULES) >= {"none", "url", "one-a-day", "day-dyad-code-url"}
