@@ -41,7 +41,8 @@ def main() -> None:
                          float_dtype="float32" if args.float32 else "float64", progress=say)
     for name, size in result.sizes.items():
         print(f"{name}: {size / 1e6:.2f} MB")
-    print(f"total {sum(result.sizes.values()) / 1e6:.2f} MB in {time.perf_counter() - start:.1f}s -> {result.out_dir}")
+    total = sum(result.sizes.values()) / 1e6
+    print(f"total {total:.2f} MB in {time.perf_counter() - start:.1f}s -> {result.out_dir}")
 
 
 if __name__ == "__main__":

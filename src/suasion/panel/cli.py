@@ -16,8 +16,8 @@ data_app = typer.Typer(help="The bundled dyad-year panel: coverage, sources, use
 def build_command(
     raw: Path = typer.Option(..., "--raw", help="folder with the raw public files (../shared/data)"),
     out: Path = typer.Option(None, "--out", help="output folder (default: the package's data/panel)"),
-    carry_horizon: int = typer.Option(None, "--carry-horizon",
-                                      help="carry values forward at most this many years (default: no limit)"),
+    carry_horizon: int = typer.Option(
+        None, "--carry-horizon", help="carry values forward at most this many years (default: no limit)"),
 ) -> None:
     """Build the panel from the raw files (build time only; needs the raw data folder)."""
     from rich.console import Console

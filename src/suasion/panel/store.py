@@ -49,7 +49,8 @@ class UserChannelError(SuasionError, ValueError):
 
 @dataclass(frozen=True)
 class Panel:
-    """Dense dyad-year panel: ``values[c][t, i, j]`` is channel ``c`` from actor ``i`` to ``j`` in ``years[t]``."""
+    """Dense dyad-year panel: ``values[c][t, i, j]`` = channel ``c`` from ``actors[i]`` to ``actors[j]``
+    in ``years[t]``."""
 
     actors: tuple[str, ...]
     years: np.ndarray

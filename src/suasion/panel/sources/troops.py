@@ -17,12 +17,14 @@ from suasion.panel.sources.codes import cow_to_iso3_frame
 
 def read_troops(raw: Path, first_year: int) -> DyadicSource:
     t = pd.read_csv(raw / "us_presence" / "troopdata_rebuild_country_year_1950_2024.csv",
-                    usecols=["ccode", "iso3c", "year", "troops_ad"], keep_default_na=False, na_values=["NA", ""])
+                    usecols=["ccode", "iso3c", "year", "troops_ad"], keep_default_na=False,
+                    na_values=["NA", ""])
     last = int(t["year"].max())
     t = t[t["year"] >= first_year]
     iso = cow_to_iso3_frame(raw, t["ccode"], t["year"]).fillna(t["iso3c"])
     frame = pd.DataFrame({"source": "USA", "target": iso, "year": t["year"], "value": t["troops_ad"]})
     lost = frame["target"].isna()
     frame = frame[~lost].dropna(subset=["value"])
-    return DyadicSource("us_troops", frame, zero_years={y: frozenset({"USA"}) for y in range(first_year, last + 1)},
+    zero = {y: frozenset({"USA"}) for y in range(first_year, last + 1)}
+    return DyadicSource("us_troops", frame, zero_years=zero,
                         report={"unmapped_rows": int(lost.sum())})

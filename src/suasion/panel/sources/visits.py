@@ -36,7 +36,8 @@ def read_visits(raw: Path, first_year: int) -> DyadicSource:
     d = d[d["Start Year"] >= first_year]
     parts.append(pd.DataFrame({"source": "USA", "target": d["State Visit"].str.strip().str.upper(),
                                "year": d["Start Year"]}))
-    c = pd.read_csv(folder / "chinese_leader_travel_1949_2020_ceias.csv", keep_default_na=False, na_values=[""])
+    c = pd.read_csv(folder / "chinese_leader_travel_1949_2020_ceias.csv", keep_default_na=False,
+                    na_values=[""])
     c = c[c["Year"] >= first_year]
     mapping = names_to_iso3(raw, c["Country"].unique())
     iso = c["Country"].map(mapping)
@@ -44,7 +45,8 @@ def read_visits(raw: Path, first_year: int) -> DyadicSource:
     parts.append(pd.DataFrame({"source": "CHN", "target": iso, "year": c["Year"]}))
     visits = pd.concat(parts).dropna(subset=["target"])
     visits = visits[visits["source"] != visits["target"]]
-    frame = visits.groupby(["source", "target", "year"], as_index=False).size().rename(columns={"size": "value"})
+    frame = (visits.groupby(["source", "target", "year"], as_index=False).size()
+             .rename(columns={"size": "value"}))
     frame["value"] = frame["value"].astype(float)
     zero: dict[int, frozenset[str] | None] = {}
     for y in range(first_year, max(US_LAST, CN_LAST) + 1):

@@ -26,7 +26,8 @@ def read_population(raw: Path, first_year: int) -> pd.DataFrame:
 
 
 def read_milex_wdi(raw: Path, first_year: int) -> pd.DataFrame:
-    t = pd.read_csv(raw / "gdp_pop" / "wdi_military_arms_2000_2023.csv", keep_default_na=False, na_values=[""])
+    t = pd.read_csv(raw / "gdp_pop" / "wdi_military_arms_2000_2023.csv", keep_default_na=False,
+                    na_values=[""])
     t = t[t["Year"] >= first_year]
     share = pd.DataFrame({"iso3": t["Country Code"], "year": t["Year"],
                           "share": t["Military expenditure (% of GDP)"]}).dropna()
