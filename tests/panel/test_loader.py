@@ -91,3 +91,8 @@ def test_data_sources_shares(panel):
     row = frame.set_index("channel").loc["exports"]
     assert row["first_observed"] == 1995 and row["last_observed"] == 2014
     assert frame.set_index("channel").loc["us_troops", "last_observed"] == 2024
+
+
+def test_cached_and_hashable(panel):
+    assert load_panel(user_channels=False) is panel
+    assert {panel: 1}[panel] == 1

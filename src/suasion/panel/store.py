@@ -47,7 +47,7 @@ class UserChannelError(SuasionError, ValueError):
     """A user channel that cannot be added or removed (bad name, clash, not found)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # identity equality and hash: cheap, usable as a cache key
 class Panel:
     """Dense dyad-year panel: ``values[c][t, i, j]`` = channel ``c`` from ``actors[i]`` to ``actors[j]``
     in ``years[t]``."""
