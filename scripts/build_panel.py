@@ -4,6 +4,7 @@
 Usage:
     python scripts/build_panel.py [--raw ../shared/data] [--out src/suasion/data/panel]
         [--carry-horizon YEARS] [--float32]
+        [--arms-source official+derived|derived]
 
 Same as ``suasion data build --raw DIR``. Reads the raw files only here, at build time; the
 package reads only the Parquet files it writes. Rules per source: see suasion.panel.schema and
@@ -31,6 +32,9 @@ def main() -> None:
                         help="carry values forward at most this many years (default: no limit)")
     parser.add_argument("--float32", action="store_true",
                         help="store channel values as float32 (smaller, ~7 significant digits)")
+    parser.add_argument("--arms-source", default="official+derived", choices=["official+derived", "derived"],
+                        help="SIPRI official TIV tables to 2021 then register-derived (default), or "
+                             "register-derived for every year")
     args = parser.parse_args()
     start = time.perf_counter()
 
@@ -38,7 +42,8 @@ def main() -> None:
         print(f"[{time.perf_counter() - start:6.1f}s] {step}", flush=True)
 
     result = build_panel(args.raw, args.out, carry_horizon=args.carry_horizon,
-                         float_dtype="float32" if args.float32 else "float64", progress=say)
+                         float_dtype="float32" if args.float32 else "float64",
+                         arms_source=args.arms_source, progress=say)
     for name, size in result.sizes.items():
         print(f"{name}: {size / 1e6:.2f} MB")
     total = sum(result.sizes.values()) / 1e6

@@ -32,15 +32,22 @@ def test_exports_carried_forward_from_2014(panel, shared_data):
     assert cell(panel, "exports", "USA", "CHN", 2020) == (row.flow1, 2014)
 
 
-def test_arms_chn_pak_2010_equal_sipri_derived(panel, shared_data):
-    t = pd.read_csv(shared_data / "arms_sipri" / "DERIVED_tiv_dyad_year_from_register_1950_2023.csv")
-    rows = t[(t.supplier == "China") & (t.recipient == "Pakistan") & (t.year == 2010)]
-    expected = rows.tiv_delivered_est.sum()
-    assert expected > 0
-    assert cell(panel, "arms_tiv", "CHN", "PAK", 2010) == (pytest.approx(expected), 2010)
+def test_arms_official_tables_to_2021_then_derived(panel, shared_data):
+    official = pd.read_csv(shared_data / "arms_sipri" / "tiv_dyad_year_1950_2021_360info.csv.gz")
+    rows = official[(official.supplier == "China") & (official.recipient == "Pakistan")]
+    assert cell(panel, "arms_tiv", "CHN", "PAK", 2010) == (rows[rows.year == 2010].value.sum(), 2010)
+    # reference value of leverage-methods.md section 9: China -> Pakistan 2017-21 = 2,931 TIV
+    i0, i1 = panel.year_index(2017), panel.year_index(2021)
+    window = panel.values["arms_tiv"][i0:i1 + 1, panel.actor_index("CHN"), panel.actor_index("PAK")]
+    assert window.sum() == 2931
+    derived = pd.read_csv(shared_data / "arms_sipri" / "DERIVED_tiv_dyad_year_from_register_1950_2023.csv")
+    rows = derived[(derived.supplier == "China") & (derived.recipient == "Pakistan") & (derived.year == 2022)]
+    assert rows.tiv_delivered_est.sum() > 0
+    assert cell(panel, "arms_tiv", "CHN", "PAK", 2022) == (pytest.approx(rows.tiv_delivered_est.sum()), 2022)
     # a pair with no delivery in a covered year is an observed zero
-    assert not ((t.supplier == "Iceland") & (t.recipient == "Pakistan") & (t.year == 2010)).any()
+    assert not ((official.supplier == "Iceland") & (official.recipient == "Pakistan")).any()
     assert cell(panel, "arms_tiv", "ISL", "PAK", 2010) == (0.0, 2010)
+    assert cell(panel, "arms_tiv", "ISL", "PAK", 2024) == (0.0, 2023)
 
 
 def test_atop_defense_usa_gbr(panel, shared_data):

@@ -22,6 +22,21 @@ def test_build_reproduces_bundled_panel(shared_data, tmp_path):
     arms = report["sources"]["arms_tiv <- SIPRI arms transfers"]
     assert arms["dropped_recipient"]["by_name"]["NATO**"] > 0      # organisations dropped and counted
     assert "Hezbollah (Lebanon)*" in arms["dropped_recipient"]["by_name"]
+    assert arms["years_by_file"]["DERIVED_tiv_dyad_year_from_register_1950_2023.csv"] == [2022, 2023]
+
+
+@pytest.mark.slow
+def test_build_with_derived_arms_only(shared_data, tmp_path):
+    import pandas as pd
+
+    from suasion.panel.store import load_panel
+
+    build_panel(shared_data, tmp_path, arms_source="derived")
+    panel = load_panel(tmp_path, user_channels=False)
+    t = pd.read_csv(shared_data / "arms_sipri" / "DERIVED_tiv_dyad_year_from_register_1950_2023.csv")
+    expected = t[(t.supplier == "China") & (t.recipient == "Pakistan") & (t.year == 2010)].tiv_delivered_est.sum()
+    i, a, b = panel.year_index(2010), panel.actor_index("CHN"), panel.actor_index("PAK")
+    assert panel.values["arms_tiv"][i, a, b] == pytest.approx(expected)
 
 
 def test_build_rejects_missing_raw_folder(tmp_path):

@@ -43,11 +43,15 @@ PROVENANCE: list[dict[str, str]] = [
      "licence": "free for research use with citation",
      "origin": "svmiller/svmiller.github.io@05300716985a2a0997138ea2b459889db6e675eb:R/peacesciencer/cow_trade_ddy.rds",
      "channels": "exports", "years": "1870-2014"},
-    {"source_id": "sipri", "name": "SIPRI Arms Transfers Database (trade register, derived dyad-year TIV)",
-     "version": "register 1950-2023 (2024 export)",
+    {"source_id": "sipri", "name": "SIPRI Arms Transfers Database (TIV export tables to 2021; "
+                                   "trade-register-derived dyad-year TIV for 2022-2023)",
+     "version": "TIV tables generated 28 July 2022; register 1950-2023 (2024 export)",
      "citation": "SIPRI Arms Transfers Database, Stockholm International Peace Research Institute",
-     "licence": "free for research with attribution to SIPRI; panel holds only dyad-year TIV aggregates",
-     "origin": "ClaytonB-3/arms-trade-proj@2245f4f63efee9de822778c5fb15b2627f16a3d2:raw_data/trade-register.csv",
+     "licence": "free for research with attribution to SIPRI (360info processing CC BY 4.0); "
+                "panel holds only dyad-year TIV aggregates",
+     "origin": "360-info/report-arms-trade@e00d2d3e57d1d6dd409f60fc367e088cce34c86e:"
+               "data/sipri-exports-processed.csv; ClaytonB-3/arms-trade-proj@"
+               "2245f4f63efee9de822778c5fb15b2627f16a3d2:raw_data/trade-register.csv",
      "channels": "arms_tiv", "years": "1950-2023"},
     {"source_id": "oecd_dac", "name": "OECD DAC Table 2a", "version": "constant 2022 USD, via MINT488",
      "citation": "OECD, Creditor Reporting / DAC2a: ODA disbursements to countries and regions",
@@ -235,11 +239,12 @@ def _monadic_dense(frames: list[pd.DataFrame], actors: list[str], years: np.ndar
 
 def build_panel(raw: Path, out_dir: Path, *, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR,
                 carry_horizon: int | None = None, channel_horizons: dict[str, int | None] | None = None,
-                float_dtype: str = "float64",
+                float_dtype: str = "float64", arms_source: str = "official+derived",
                 progress: Callable[[str], None] | None = None) -> BuildResult:
     """Read every raw source under ``raw`` and write the four panel files to ``out_dir``.
 
-    Also writes ``build_report.json`` (rows read, rows dropped by reason, mapping losses).
+    ``arms_source`` picks the SIPRI files (see :mod:`suasion.panel.sources.sipri`). Also writes
+    ``build_report.json`` (rows read, rows dropped by reason, mapping losses).
     """
     from suasion.panel.sources import aid, cow, dcad, exercises, sipri, troops, unga, visits, wdi
     from suasion.panel.store import write_panel
@@ -259,11 +264,12 @@ def build_panel(raw: Path, out_dir: Path, *, first_year: int = FIRST_YEAR, last_
         exists[(years >= start) & (years <= end), pos[iso]] = True
     builder = DenseBuilder(actors, years, exists)
     report: dict[str, object] = {"states": len(actors), "years": [first_year, last_year],
+                                 "arms_source": arms_source,
                                  "carry_horizon": carry_horizon, "channel_horizons": channel_horizons or {}}
 
     readers: list[tuple[str, Callable[[], list[DyadicSource]]]] = [
         ("COW trade", lambda: [cow.read_trade(raw, first_year)]),
-        ("SIPRI arms transfers", lambda: [sipri.read_arms(raw, first_year)]),
+        ("SIPRI arms transfers", lambda: [sipri.read_arms(raw, first_year, arms_source)]),
         ("OECD DAC2a ODA", lambda: [aid.read_oecd_oda(raw)]),
         ("AidData Chinese finance", lambda: list(aid.read_china_finance(raw))),
         ("ATOP alliances", lambda: cow.read_atop(raw, first_year)),

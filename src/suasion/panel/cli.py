@@ -18,6 +18,9 @@ def build_command(
     out: Path = typer.Option(None, "--out", help="output folder (default: the package's data/panel)"),
     carry_horizon: int = typer.Option(
         None, "--carry-horizon", help="carry values forward at most this many years (default: no limit)"),
+    arms_source: str = typer.Option(
+        "official+derived", "--arms-source",
+        help="official+derived: SIPRI TIV tables to 2021, register-derived after; derived: register-derived"),
 ) -> None:
     """Build the panel from the raw files (build time only; needs the raw data folder)."""
     from rich.console import Console
@@ -27,6 +30,8 @@ def build_command(
     from suasion.panel.build import build_panel
     from suasion.panel.store import DEFAULT_PANEL_DIR, clear_cache
 
+    if arms_source not in ("official+derived", "derived"):
+        raise SuasionError(f"--arms-source {arms_source!r}: choose official+derived or derived")
     if not raw.is_dir():
         raise SuasionError(f"{raw}: raw data folder not found")
     target = out if out is not None else DEFAULT_PANEL_DIR
@@ -38,7 +43,8 @@ def build_command(
             progress.update(task, description=step, advance=1)
 
         try:
-            result = build_panel(raw, target, carry_horizon=carry_horizon, progress=say)
+            result = build_panel(raw, target, carry_horizon=carry_horizon, arms_source=arms_source,
+                                 progress=say)
         except FileNotFoundError as exc:
             raise SuasionError(f"{exc.filename}: raw file not found") from None
     clear_cache()

@@ -36,10 +36,13 @@ Source rules (``scripts/build_panel.py``; readers in ``suasion.panel.sources``):
 * ``exports``: COW Trade v4.0 dyadic, ``flow1`` = imports of ccode1 from ccode2, so exports
   ccode2 -> ccode1 = ``flow1`` (and ccode1 -> ccode2 = ``flow2``); 1995-2014; empty = missing,
   0 = observed zero (flows are rounded to whole USD m); absent dyads missing.
-* ``arms_tiv``: SIPRI TIV delivered per supplier-recipient-year from the DERIVED register file
-  (orders' delivered TIV split equally over delivery years); 1995-2023; SIPRI names -> ISO3,
-  organisations (``**``), non-state actors (``*``), unknown parties and non-members of the panel
-  (Palestine, Western Sahara, Aruba) dropped and counted in the build report; absence = observed 0.
+* ``arms_tiv``: SIPRI TIV delivered per supplier-recipient-year: the official SIPRI TIV export
+  tables (360info tidy file; whole TIV m, 0 = below 0.5) to 2021, and the DERIVED register file
+  (orders' delivered TIV split equally over delivery years) for 2022-2023 (build option
+  ``arms_source="derived"`` uses the DERIVED file throughout); 1995-2023; SIPRI names -> ISO3;
+  organisations (``**``), non-state actors (``*``), unknown parties, Northern Cyprus and
+  non-members of the panel (Palestine, Western Sahara, Aruba) dropped and counted in the build
+  report; absence = observed 0.
 * ``oda``: OECD DAC2a ``Memo: ODA Total, Gross disbursements`` (constant 2022 USD m), 2009-2022;
   for a donor reporting that year an absent recipient = observed 0; non-reporting donors and
   all other sources missing. China as an extra donor: AidData GCDF 3.0 ODA-like commitments

@@ -39,6 +39,8 @@ NAME_OVERRIDES: dict[str, str | None] = {
     "Palestine": "PSE",
     "Micronesia": "FSM",
     "Macedonia": "MKD",
+    "Turkey": "TUR",
+    "Turkiye": "TUR",
     "North Macedonia": "MKD",
     "Serbia-Montenegro (Kosovo)": "SRB",
     "Yugoslavia (Kosovo)": "SRB",
