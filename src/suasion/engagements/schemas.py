@@ -308,9 +308,9 @@ def parse(model: type[BaseModel], data: Any, where: str = "") -> Any:
 def describe(exc: ValidationError) -> str:
     parts = []
     for err in exc.errors():
-        loc = ".".join(str(p) for p in err["loc"]) or "record"
+        loc = ".".join(str(p) for p in err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
         value = err.get("input")
         shown = "" if isinstance(value, (dict, list)) or value is None else f" (got {str(value)[:60]!r})"
-        parts.append(f"{loc}: {msg}{shown}")
+        parts.append(f"{loc}: {msg}{shown}" if loc else msg)
     return "; ".join(parts)
