@@ -4,7 +4,7 @@
 Usage:
     python scripts/build_panel.py [--raw ../shared/data] [--out src/suasion/data/panel]
         [--carry-horizon YEARS] [--float32]
-        [--arms-source official+derived|derived]
+        [--arms-source official+derived|derived] [--channel-horizon NAME=YEARS ...]
 
 Same as ``suasion data build --raw DIR``. Reads the raw files only here, at build time; the
 package reads only the Parquet files it writes. Rules per source: see suasion.panel.schema and
@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from suasion.panel.build import build_panel  # noqa: E402
+from suasion.panel.build import build_panel, parse_horizons  # noqa: E402
 
 
 def main() -> None:
@@ -35,6 +35,8 @@ def main() -> None:
     parser.add_argument("--arms-source", default="official+derived", choices=["official+derived", "derived"],
                         help="SIPRI official TIV tables to 2021 then register-derived (default), or "
                              "register-derived for every year")
+    parser.add_argument("--channel-horizon", action="append", default=[], metavar="NAME=YEARS",
+                        help="carry horizon for one channel or monadic variable (repeatable)")
     args = parser.parse_args()
     start = time.perf_counter()
 
@@ -42,6 +44,7 @@ def main() -> None:
         print(f"[{time.perf_counter() - start:6.1f}s] {step}", flush=True)
 
     result = build_panel(args.raw, args.out, carry_horizon=args.carry_horizon,
+                         channel_horizons=parse_horizons(args.channel_horizon),
                          float_dtype="float32" if args.float32 else "float64",
                          arms_source=args.arms_source, progress=say)
     for name, size in result.sizes.items():

@@ -104,3 +104,13 @@ def test_dense_builder_zero_fill_for_some_sources_only():
     assert v[0, 0, 1] == 5.0 and v[0, 0, 2] == 0.0
     assert np.isnan(v[0, 1, 2]) and o[0, 1, 2] == -1               # non-reporting source: missing
     assert np.isnan(v[1, 0, 1])                                    # horizon 0: no carry forward
+
+
+def test_parse_horizons():
+    from suasion.panel.build import parse_horizons
+
+    assert parse_horizons(["visits=3", "gdp=none"]) == {"visits": 3, "gdp": None}
+    with pytest.raises(ValueError, match="NAME=YEARS"):
+        parse_horizons(["nosuch=3"])
+    with pytest.raises(ValueError, match="integer"):
+        parse_horizons(["visits=x"])

@@ -237,6 +237,22 @@ def _monadic_dense(frames: list[pd.DataFrame], actors: list[str], years: np.ndar
     return v, o
 
 
+def parse_horizons(items: list[str] | None) -> dict[str, int | None]:
+    """``["visits=3", "exercises=5"]`` -> ``{"visits": 3, "exercises": 5}``; ValueError names a bad item."""
+    out: dict[str, int | None] = {}
+    known = set(CHANNEL_NAMES) | set(MONADIC_VARIABLES)
+    for item in items or []:
+        name, sep, years = item.partition("=")
+        if not sep or name.strip() not in known:
+            raise ValueError(f"channel horizon {item!r}: expected NAME=YEARS with NAME one of "
+                             f"{', '.join(sorted(known))}")
+        try:
+            out[name.strip()] = None if years.strip().lower() in ("", "none") else int(years)
+        except ValueError:
+            raise ValueError(f"channel horizon {item!r}: YEARS must be an integer or 'none'") from None
+    return out
+
+
 def build_panel(raw: Path, out_dir: Path, *, first_year: int = FIRST_YEAR, last_year: int = LAST_YEAR,
                 carry_horizon: int | None = None, channel_horizons: dict[str, int | None] | None = None,
                 float_dtype: str = "float64", arms_source: str = "official+derived",

@@ -21,19 +21,26 @@ def build_command(
     arms_source: str = typer.Option(
         "official+derived", "--arms-source",
         help="official+derived: SIPRI TIV tables to 2021, register-derived after; derived: register-derived"),
+    channel_horizon: list[str] = typer.Option(
+        None, "--channel-horizon", metavar="NAME=YEARS",
+        help="carry horizon for one channel or monadic variable (repeatable), e.g. visits=3"),
 ) -> None:
     """Build the panel from the raw files (build time only; needs the raw data folder)."""
     from rich.console import Console
     from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     from suasion.errors import SuasionError
-    from suasion.panel.build import build_panel
+    from suasion.panel.build import build_panel, parse_horizons
     from suasion.panel.store import DEFAULT_PANEL_DIR, clear_cache
 
     if arms_source not in ("official+derived", "derived"):
         raise SuasionError(f"--arms-source {arms_source!r}: choose official+derived or derived")
     if not raw.is_dir():
         raise SuasionError(f"{raw}: raw data folder not found")
+    try:
+        horizons = parse_horizons(channel_horizon)
+    except ValueError as exc:
+        raise SuasionError(str(exc)) from None
     target = out if out is not None else DEFAULT_PANEL_DIR
     steps = 15
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()) as progress:
@@ -43,8 +50,8 @@ def build_command(
             progress.update(task, description=step, advance=1)
 
         try:
-            result = build_panel(raw, target, carry_horizon=carry_horizon, arms_source=arms_source,
-                                 progress=say)
+            result = build_panel(raw, target, carry_horizon=carry_horizon, channel_horizons=horizons,
+                                 arms_source=arms_source, progress=say)
         except FileNotFoundError as exc:
             raise SuasionError(f"{exc.filename}: raw file not found") from None
     clear_cache()
