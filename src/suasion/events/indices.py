@@ -93,7 +93,7 @@ def defence_filter(t: Any) -> Any:
 
     code_ok = ibis.or_(*[t.event_code.startswith(p) for p in DEFENCE_CODE_PREFIXES])
     marks = DEFENCE_GDELT_TYPES + DEFENCE_ICEWS_SECTORS
-    actor_ok = ibis.or_(*[t[c].fillna("").contains(m) for c in ("actor1_types", "actor2_types") for m in marks])
+    actor_ok = ibis.or_(*[t[c].fill_null("").contains(m) for c in ("actor1_types", "actor2_types") for m in marks])
     return t.filter(code_ok, actor_ok)
 
 
