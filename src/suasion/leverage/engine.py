@@ -37,7 +37,8 @@ class LeverageTensor:
     ``score[t, a, b]`` is the leverage of actor ``a`` over ``b`` in ``years[t]`` (NaN where either
     is not a separate actor that year); ``contributions[c, t, a, b]`` add up to it;
     ``observed_year[c, t, a, b]`` says where each channel's data come from (-1 missing).
-    ``parts`` holds what sensitivity analysis re-weights (suasion: the net dependences).
+    ``parts`` holds what sensitivity analysis re-weights (suasion: the gross dependences
+    ``D[c, t, a, b]`` of b on a; the net dependences are ``contributions / weights``).
     """
 
     model: str
@@ -89,20 +90,21 @@ def suasion_tensor(inputs: ModelInputs, model: SuasionModel) -> LeverageTensor:
     """Run the suasion model (see :mod:`suasion.leverage.model`) over prepared inputs."""
     names = model.names
     n_years, n = inputs.exists.shape
-    nets = np.empty((len(names), n_years, n, n))
+    deps = np.empty((len(names), n_years, n, n))
     observed = np.empty((len(names), n_years, n, n), dtype=np.int16)
     for i, name in enumerate(names):
         ch = inputs.channels[name]
-        nets[i] = net_dependence(dependence(ch.flows, ch.scale, model.spec(name).half_saturation))
+        deps[i] = dependence(ch.flows, ch.scale, model.spec(name).half_saturation)
         observed[i] = ch.observed_year
     weights = model.weights()
     valid = _valid(inputs.exists)
-    nets *= valid
-    score, contributions = combine(nets, weights)
+    deps = np.nan_to_num(deps, nan=0.0, copy=False)
+    deps *= valid
+    score, contributions = combine(net_dependence(deps), weights)
     score[~valid] = np.nan
     labels = {c.name: c.label for c in model.channels}
     return LeverageTensor("suasion", model.version, inputs.actors, inputs.years, inputs.exists, names,
-                          labels, score, contributions, observed, weights, {"nets": nets})
+                          labels, score, contributions, observed, weights, {"dependence": deps})
 
 
 def _trailing_mean_existing(values: np.ndarray, valid: np.ndarray, window: int = 3) -> np.ndarray:

@@ -37,7 +37,7 @@ def rank_intervals(tensor: LeverageTensor, t: int, sources: np.ndarray, target: 
         raise ValueError("draws must be at least 1")
     rng = np.random.default_rng(seed)
     if tensor.model == "suasion":
-        nets = tensor.parts["nets"][:, t, sources, target].T           # [S, C]
+        nets = (tensor.contributions[:, t, sources, target] / tensor.weights[:, None]).T   # [S, C]
         w = _draw(tensor.weights, concentration, draws, rng)            # [D, C]
         scores = nets @ w.T                                             # [S, D]
     else:
