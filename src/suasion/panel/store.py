@@ -519,7 +519,7 @@ def _validate_user_file(path: Path, panel: Panel) -> pd.DataFrame:
                     if key not in cache:
                         try:
                             cache[key] = resolve(raw_actor, year)
-                        except UnknownActorError as exc:
+                        except SuasionError as exc:  # UnknownActorError, or any other refusal
                             raise InputFileError(str(path), str(exc), line=line, column=col) from None
                     iso = cache[key]
                     if iso not in panel._actor_pos:
