@@ -7,10 +7,13 @@ import json
 
 import pandas as pd
 import pytest
+import typer
 from typer.testing import CliRunner
 
-from suasion.cli import app
+from suasion.panel.cli import register
 
+app = typer.Typer()  # only the data group, so other capabilities' state cannot break these tests
+register(app)
 runner = CliRunner()
 
 
