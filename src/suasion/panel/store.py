@@ -123,6 +123,7 @@ def _atomic_write_table(table: Any, path: Path) -> None:
     os.close(fd)
     try:
         pq.write_table(table, tmp, compression="zstd", compression_level=9, use_dictionary=True)
+        os.chmod(tmp, 0o644)  # mkstemp creates 0600; these are shareable data files
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -203,6 +204,7 @@ def write_panel(out_dir: Path, *, actors: list[str] | tuple[str, ...], years: np
     fd, tmp = tempfile.mkstemp(dir=out_dir, prefix=".provenance.", suffix=".tmp")
     os.close(fd)
     provenance.to_csv(tmp, index=False)
+    os.chmod(tmp, 0o644)
     os.replace(tmp, path)
     sizes[path.name] = path.stat().st_size
     return sizes
