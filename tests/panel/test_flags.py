@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from suasion.panel.build import DenseBuilder, carry_forward
 from suasion.panel.sources.base import DyadicSource
@@ -114,3 +116,25 @@ def test_parse_horizons():
         parse_horizons(["nosuch=3"])
     with pytest.raises(ValueError, match="integer"):
         parse_horizons(["visits=x"])
+
+
+@given(st.lists(st.one_of(st.none(), st.floats(-1e6, 1e6)), min_size=1, max_size=12),
+       st.one_of(st.none(), st.integers(0, 5)))
+def test_carry_forward_properties(cells, horizon):
+    """Each filled cell equals the value of the year it names, at most ``horizon`` years back."""
+    years = np.arange(2000, 2000 + len(cells))
+    v = np.array([np.nan if c is None else c for c in cells])[:, None]
+    o = np.array([-1 if c is None else 2000 + i for i, c in enumerate(cells)], dtype=np.int16)[:, None]
+    before_v, before_o = v.copy(), o.copy()
+    carry_forward(v, o, years, np.ones_like(o, dtype=bool), horizon)
+    for t in range(len(cells)):
+        if before_o[t, 0] >= 0:
+            assert o[t, 0] == before_o[t, 0] and v[t, 0] == before_v[t, 0]   # observed cells untouched
+        elif o[t, 0] >= 0:
+            src = int(o[t, 0]) - 2000
+            assert src < t and before_o[src, 0] == o[t, 0] and v[t, 0] == before_v[src, 0]
+            assert np.all(before_o[src + 1:t + 1, 0] < 0)                   # the latest observation
+            assert horizon is None or years[t] - o[t, 0] <= horizon
+        else:
+            earlier = [i for i in range(t) if before_o[i, 0] >= 0]
+            assert not earlier or (horizon is not None and years[t] - (2000 + earlier[-1]) > horizon)
