@@ -47,9 +47,23 @@ def print_json(records: Iterable[dict] | dict) -> None:
     sys.stdout.write(json.dumps(_jsonable(records), indent=2, default=str) + "\n")
 
 
-def print_table(frame: pd.DataFrame, title: str | None = None, floatfmt: str = "{:.3f}",
+def format_number(value: float) -> str:
+    """Numbers for people: thousands separated, 3 decimals for scores, scientific below 0.001."""
+    if math.isnan(value):
+        return ""
+    if value == 0:
+        return "0"
+    size = abs(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 0.001:
+        return f"{value:.3f}"
+    return f"{value:.1e}"
+
+
+def print_table(frame: pd.DataFrame, title: str | None = None, floatfmt: str | None = None,
                 caption: str | None = None) -> None:
-    """A Rich table that stays readable in 80 columns (numbers right-aligned, 3 decimals)."""
+    """A Rich table that stays readable in 80 columns (numbers right-aligned, see format_number)."""
     console = Console(width=max(80, Console().width))
     table = Table(title=title, caption=caption, show_lines=False, pad_edge=False)
     for col in frame.columns:
@@ -59,7 +73,7 @@ def print_table(frame: pd.DataFrame, title: str | None = None, floatfmt: str = "
         cells = []
         for v in row:
             if isinstance(v, float):
-                cells.append("" if math.isnan(v) else floatfmt.format(v))
+                cells.append(("" if math.isnan(v) else floatfmt.format(v)) if floatfmt else format_number(v))
             else:
                 cells.append("" if v is None or v is pd.NA else str(v))
         table.add_row(*cells)
