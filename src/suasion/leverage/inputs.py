@@ -109,16 +109,16 @@ def suasion_inputs(panel: Panel, model: SuasionModel) -> ModelInputs:
     add("finance", v["oof"], gdp, oy["oof"], _receiver(my["gdp"]))
     add("arms", trailing_sum(v["arms_tiv"], 5), 5.0 * milex, oy["arms_tiv"], _receiver(my["milex"]))
     strength, strength_year = alliance_strength(panel)
-    add("alliance", strength * cinc[:, :, None], _alliance_scale(strength, cinc), strength_year,
+    add("alliance", strength * cinc[:, :, None], _relative_capability_scale(strength, cinc), strength_year,
         _sender(my["cinc"]), _receiver(my["cinc"]))
-    # DCAs and exercises: partners are weighted by capability within the share, but exposure is
-    # the number of ties itself (scale 1 per tie): one agreement with a great power is one tie.
+    # DCAs and exercises: like alliances, partners are weighted by capability in the share and
+    # exposure counts each tie by the partner's relative capability (a tie between equals: 1/2).
     dca_count = np.fmax(v["dca"], 0.0)
-    add("defence_cooperation", dca_count * cinc[:, :, None],
-        _capability_weighted_scale(dca_count, cinc), oy["dca"], _sender(my["cinc"]))
+    add("defence_cooperation", dca_count * cinc[:, :, None], _relative_capability_scale(dca_count, cinc),
+        oy["dca"], _sender(my["cinc"]), _receiver(my["cinc"]))
     exercise_count = np.fmax(trailing_sum(v["exercises"], 3), 0.0)
-    add("exercises", exercise_count * cinc[:, :, None],
-        _capability_weighted_scale(exercise_count, cinc), oy["exercises"], _sender(my["cinc"]))
+    add("exercises", exercise_count * cinc[:, :, None], _relative_capability_scale(exercise_count, cinc),
+        oy["exercises"], _sender(my["cinc"]), _receiver(my["cinc"]))
     add("troops", v["us_troops"], 1000.0 * milper, oy["us_troops"], _receiver(my["milper"]))
     for name, meta in panel.channel_meta.items():
         if meta.get("user") and name in model.names:
@@ -130,32 +130,21 @@ def suasion_inputs(panel: Panel, model: SuasionModel) -> ModelInputs:
     return ModelInputs(tuple(panel.actors), np.asarray(panel.years), np.asarray(panel.exists), channels)
 
 
-def _alliance_scale(strength: np.ndarray, cinc: np.ndarray) -> np.ndarray:
-    """Receiver scale that makes alliance exposure the pledge-weighted relative strength of allies.
+def _relative_capability_scale(ties: np.ndarray, cinc: np.ndarray) -> np.ndarray:
+    """Receiver scale that makes exposure the ties weighted by the partners' relative capability.
 
-    Exposure ``x[b] = sum_a p[a, b] * cinc[a] / (cinc[a] + cinc[b])``: each ally counts by its
-    pledge strength ``p`` and by how much stronger it is than ``b`` (a great power's defence pledge
-    to a small state counts nearly 1; a pledge between equals 1/2). With flows
-    ``F[a, b] = p[a, b] * cinc[a]`` the scale is ``sum_a F[a, b] / x[b]``.
+    Exposure ``x[b] = sum_a n[a, b] * cinc[a] / (cinc[a] + cinc[b])``: each tie (a pledge of
+    strength ``n``, an agreement, an exercise) counts by how much stronger the partner is than
+    ``b`` — nearly 1 for a great power's tie to a small state, 1/2 between equals. With flows
+    ``F[a, b] = n[a, b] * cinc[a]`` the scale is ``sum_a F[a, b] / x[b]``.
     """
     c = np.nan_to_num(cinc, nan=0.0)
-    p = np.fmax(strength, 0.0)
+    n = np.fmax(ties, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         relative = c[:, :, None] / (c[:, :, None] + c[:, None, :])
-        exposure = (p * np.nan_to_num(relative, nan=0.0)).sum(axis=1)
-        inflow = (p * c[:, :, None]).sum(axis=1)
+        exposure = (n * np.nan_to_num(relative, nan=0.0)).sum(axis=1)
+        inflow = (n * c[:, :, None]).sum(axis=1)
         return np.where(exposure > 0, inflow / np.where(exposure > 0, exposure, 1.0), np.nan)
-
-
-def _capability_weighted_scale(counts: np.ndarray, cinc: np.ndarray) -> np.ndarray:
-    """Receiver scale that turns capability-weighted inflow back into a count of ties.
-
-    With ``F[a, b] = n[a, b] * cinc[a]``, ``sum_a F[a, b] / scale[b]`` equals ``sum_a n[a, b]``.
-    """
-    weighted = (counts * np.nan_to_num(cinc, nan=0.0)[:, :, None]).sum(axis=1)
-    raw = counts.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(raw > 0, weighted / np.where(raw > 0, raw, 1.0), np.nan)
 
 
 def user_channel_kappa(scale: str | None) -> float:

@@ -90,11 +90,12 @@ SUASION_1 = SuasionModel(
         ChannelSpec("alliance", 0.14, 0.5, "alliance commitment",
                     "ATOP pledges weighted like FBIC's alliance index, allies weighted by CINC in the "
                     "share; exposure = sum of pledge strength x ally's relative capability"),
-        ChannelSpec("defence_cooperation", 0.08, 2.0, "defence cooperation agreement",
-                    "DCAs in force, partners weighted by CINC in the share; exposure = number of DCAs"),
-        ChannelSpec("exercises", 0.06, 3.0, "training and exercises",
-                    "exercises held together over the last 3 years, partners weighted by CINC in the "
-                    "share; exposure = number of exercise participations"),
+        ChannelSpec("defence_cooperation", 0.08, 1.0, "defence cooperation agreement",
+                    "DCAs in force, partners weighted by CINC in the share; exposure = DCAs weighted "
+                    "by the partner's relative capability"),
+        ChannelSpec("exercises", 0.06, 2.0, "training and exercises",
+                    "exercises held together over the last 3 years, partners weighted by CINC; "
+                    "exposure = exercises weighted by the partner's relative capability"),
         ChannelSpec("troops", 0.10, 0.05, "basing and security guarantee",
                     "US troops stationed in the target; exposure = troops / own military personnel"),
     ),
