@@ -372,10 +372,25 @@ def _records(frame: Any) -> list[dict[str, Any]]:
     return json.loads(frame.to_json(orient="records", date_format="iso"))
 
 
+def app_from_environment() -> FastAPI:
+    """App factory for multi-worker uvicorn: the register at ``$SUASION_REGISTER_URL``."""
+    return create_app(None, secure_cookies=os.environ.get("SUASION_SECURE_COOKIES") == "1")
+
+
 def serve(location: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 8000,
-          secure_cookies: bool = False, log_level: str = "warning") -> None:
-    """Run the API with uvicorn (loopback by default)."""
+          secure_cookies: bool = False, log_level: str = "warning", workers: int = 1) -> None:
+    """Run the API with uvicorn (loopback by default); ``workers`` > 1 runs several processes."""
     import uvicorn
 
-    uvicorn.run(create_app(location, secure_cookies=secure_cookies), host=host, port=port,
-                log_level=log_level, access_log=False)
+    from suasion.engagements.store import ENV_URL, normalise_url
+
+    if workers <= 1:
+        uvicorn.run(create_app(location, secure_cookies=secure_cookies), host=host, port=port,
+                    log_level=log_level, access_log=False)
+        return
+    url = normalise_url(location)
+    Register(url).close()  # migrate once, before the workers start
+    os.environ[ENV_URL] = url
+    os.environ["SUASION_SECURE_COOKIES"] = "1" if secure_cookies else "0"
+    uvicorn.run("suasion.engagements.app:app_from_environment", factory=True, host=host, port=port,
+                workers=workers, log_level=log_level, access_log=False)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import time
 from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from suasion.engagements import auth
@@ -34,6 +35,7 @@ from suasion.engagements.store import Store, open_store
 from suasion.engagements.vocab import DEFAULT_CLASSIFICATIONS, TRANSITIONS, Role, Status
 
 CLASSIFICATIONS_KEY = "classifications"
+LEVELS_TTL = 5.0
 MAX_PAGE = 1000
 
 
@@ -184,12 +186,13 @@ class Register:
         """The user behind an API token or session id (``kind`` = "token" or "session")."""
         now = utcnow()
         with self.store.read() as s:
-            row = s.scalar(select(ApiToken).where(ApiToken.secret_hash == auth.secret_hash(secret),
-                                                  ApiToken.kind == kind))
-            if row is None or row.revoked or (row.expires_at is not None and row.expires_at < now):
+            found = s.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+                              .where(ApiToken.secret_hash == auth.secret_hash(secret), ApiToken.kind == kind)
+                              ).first()
+            if found is None:
                 raise AuthenticationError(f"invalid or expired {kind}")
-            user = s.get(User, row.user_id)
-            if user is None or not user.active:
+            row, user = found
+            if row.revoked or (row.expires_at is not None and row.expires_at < now) or not user.active:
                 raise AuthenticationError(f"invalid or expired {kind}")
             return self._actor_for(s, user), row
 
@@ -219,10 +222,16 @@ class Register:
 
     # --- settings ------------------------------------------------------------------------
 
-    @staticmethod
-    def _levels(session: Session) -> list[str]:
+    def _levels(self, session: Session) -> list[str]:
+        """The ordered markings; cached for ``LEVELS_TTL`` seconds per process (changes made in
+        this process clear the cache at once)."""
+        cached = self.store.cache.get(CLASSIFICATIONS_KEY)
+        if cached is not None and time.monotonic() - cached[0] < LEVELS_TTL:
+            return list(cached[1])
         row = session.get(Setting, CLASSIFICATIONS_KEY)
-        return list(row.value) if row is not None else list(DEFAULT_CLASSIFICATIONS)
+        levels = list(row.value) if row is not None else list(DEFAULT_CLASSIFICATIONS)
+        self.store.cache[CLASSIFICATIONS_KEY] = (time.monotonic(), levels)
+        return list(levels)
 
     def classifications(self) -> list[str]:
         """The ordered classification markings, lowest first."""
@@ -250,6 +259,7 @@ class Register:
                 s.add(Setting(key=CLASSIFICATIONS_KEY, value=levels))
             else:
                 row.value = levels
+            self.store.cache.pop(CLASSIFICATIONS_KEY, None)
             self._audit(s, me.username, "update", "settings", None, None, levels[0],
                         {"classifications": old}, {"classifications": levels})
         return levels
@@ -408,7 +418,9 @@ class Register:
     # --- engagements -----------------------------------------------------------------------
 
     def _engagement_row(self, s: Session, me: auth.Actor, engagement_id: int) -> Engagement:
-        row = s.get(Engagement, engagement_id)
+        row = s.get(Engagement, engagement_id, options=[joinedload(Engagement.partners),
+                                                        joinedload(Engagement.objective_links),
+                                                        joinedload(Engagement.assessments)])
         if row is None or not me.may_see(row.classification):
             raise RecordNotFoundError(f"no engagement {engagement_id}")
         return row
