@@ -70,7 +70,7 @@ def _prepared(store: EventStore, con: Any, dataset: str | None, dedup: str | Non
         dataset = available[0]
     elif dataset not in available:
         raise EventStoreError(f"dataset {dataset!r} is not in the store (it holds {', '.join(available)})")
-    t = events_table(con, store)
+    t = events_table(con, store, dataset)
     t = t.filter(t.dataset == dataset)
     t = filter_dates(state_dyads(t), start, end)
     if defence:

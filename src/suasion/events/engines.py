@@ -22,16 +22,20 @@ from suasion.events.errors import EventStoreError
 ENGINES: tuple[str, ...] = ("duckdb", "spark")
 
 
-def spark_session(master: str = "local[*]", shuffle_partitions: int = 4) -> Any:
-    """A local Spark session configured for small interactive work (UI off, few shuffle partitions)."""
+def spark_session(master: str = "local[*]", shuffle_partitions: int = 4, small: bool = False) -> Any:
+    """A local Spark session (UI off, few shuffle partitions, UTC). ``small=True`` turns off whole-stage code
+    generation and adaptive execution, which cost more than they save on test-sized data."""
     from pyspark.sql import SparkSession
 
-    return (SparkSession.builder.master(master).appName("suasion-events")
-            .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
-            .config("spark.ui.enabled", "false")
-            .config("spark.sql.session.timeZone", "UTC")
-            .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
-            .getOrCreate())
+    builder = (SparkSession.builder.master(master).appName("suasion-events")
+               .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+               .config("spark.ui.enabled", "false")
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC"))
+    if small:
+        builder = (builder.config("spark.sql.codegen.wholeStage", "false")
+                   .config("spark.sql.adaptive.enabled", "false"))
+    return builder.getOrCreate()
 
 
 def connect(engine: str = "duckdb", session: Any = None) -> Any:
@@ -48,14 +52,10 @@ def connect(engine: str = "duckdb", session: Any = None) -> Any:
     raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 
-def events_table(con: Any, store: Any) -> Any:
-    """The store's events as an Ibis table on ``con``."""
+def events_table(con: Any, store: Any, dataset: str | None = None) -> Any:
+    """The store's events (of one dataset, or all) as an Ibis table on ``con`` (a glob both engines expand)."""
     store.require_data()
-    name = con.name if hasattr(con, "name") else ""
-    if name == "pyspark":
-        files = [str(p) for p in store.parquet_files()]
-        return con.read_parquet(files if len(files) > 1 else files[0])
-    return con.read_parquet(store.parquet_glob())
+    return con.read_parquet(store.parquet_glob(dataset))
 
 
 def gdelt_bigquery_table(con: Any, table: str = "gdelt-bq.gdeltv2.events") -> Any:  # pragma: no cover - network

@@ -80,8 +80,8 @@ class EventStore:
     def parquet_files(self) -> list[Path]:
         return sorted((self.root / "events").glob("*/*/*.parquet"))
 
-    def parquet_glob(self) -> str:
-        return str(self.root / "events" / "*" / "*" / "*.parquet")
+    def parquet_glob(self, dataset: str | None = None) -> str:
+        return str(self.root / "events" / (dataset or "*") / "*" / "*.parquet")
 
     def datasets(self) -> list[str]:
         return sorted(p.name for p in (self.root / "events").glob("*") if p.is_dir() and any(p.rglob("*.parquet")))
