@@ -98,8 +98,7 @@ def suasion_tensor(inputs: ModelInputs, model: SuasionModel) -> LeverageTensor:
         observed[i] = ch.observed_year
     weights = model.weights()
     valid = _valid(inputs.exists)
-    deps = np.nan_to_num(deps, nan=0.0, copy=False)
-    deps *= valid
+    # flows of actors that do not exist are missing (0), so their dependences are already 0
     score, contributions = combine(net_dependence(deps), weights)
     score[~valid] = np.nan
     labels = {c.name: c.label for c in model.channels}

@@ -118,7 +118,7 @@ def dependence(flows: np.ndarray, scale: np.ndarray | None, half_saturation: flo
 
     ``flows[..., a, b]`` is what ``b`` receives from ``a`` (missing cells as 0); ``scale[..., b]``
     the receiver's size (``None`` = unscaled, g = 1). Receivers with no inflow depend on nobody;
-    receivers with a missing scale get NaN (the caller flags them).
+    receivers with a missing scale get 0 (the caller flags them as missing).
     """
     flows = np.fmax(np.asarray(flows, dtype=float), 0.0)          # NaN (missing) and negatives -> 0
     inflow = flows.sum(axis=-2)                                   # [..., b]
@@ -131,6 +131,7 @@ def dependence(flows: np.ndarray, scale: np.ndarray | None, half_saturation: flo
     else:
         with np.errstate(invalid="ignore", divide="ignore"):
             g = np.where(has_inflow, exposure_weight(inflow / np.asarray(scale, dtype=float), half_saturation), 0.0)
+        g = np.nan_to_num(g, nan=0.0)                             # unknown scale: no measured dependence
     share *= (concentration * g)[..., None, :]
     return share
 
