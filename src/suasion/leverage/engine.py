@@ -106,11 +106,13 @@ def suasion_tensor(inputs: ModelInputs, model: SuasionModel) -> LeverageTensor:
                           labels, score, contributions, observed, weights, {"dependence": deps})
 
 
-def _trailing_mean_existing(values: np.ndarray, valid: np.ndarray, window: int = 3) -> np.ndarray:
-    """FBIC's moving average: mean over the last ``window`` years in which the dyad exists."""
-    masked = np.where(valid, values, np.nan)
-    total = trailing_sum(masked, window)
-    count = trailing_sum(np.where(valid, 1.0, np.nan), window)
+def _trailing_mean_existing(values: np.ndarray, valid: np.ndarray, count: np.ndarray, window: int = 3
+                            ) -> np.ndarray:
+    """FBIC's moving average: mean over the last ``window`` years in which the dyad exists.
+
+    ``count`` is the number of such years (``trailing_sum`` of ``valid``), shared by all indicators.
+    """
+    total = trailing_sum(np.where(valid, values, np.nan), window)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(valid, total / count, np.nan)
 
@@ -155,8 +157,10 @@ def fbic_tensor(inputs: ModelInputs) -> LeverageTensor:
         "absarms": pct(stock, milstock), "relarms": pct(stock, stock.sum(axis=1)[:, None, :]),
     }
     valid = inputs.exists[:, :, None] & inputs.exists[:, None, :]
-    bw_ma = {k: _trailing_mean_existing(x * c.multiplier(k), valid) for k, x in bandwidth_raw.items()}
-    dep_ma = {k: np.nan_to_num(_trailing_mean_existing(x, valid), nan=0.0) for k, x in dependence_raw.items()}
+    count = trailing_sum(np.where(valid, 1.0, np.nan), 3)
+    bw_ma = {k: _trailing_mean_existing(x * c.multiplier(k), valid, count) for k, x in bandwidth_raw.items()}
+    dep_ma = {k: np.nan_to_num(_trailing_mean_existing(x, valid, count), nan=0.0)
+              for k, x in dependence_raw.items()}
     parts = fbic_mod.fbic_scores(bw_ma, dep_ma, c)
     score = _mask_invalid(parts.fbic, inputs.exists)
     names = fbic_mod.FBIC_CHANNELS

@@ -46,14 +46,14 @@ class ModelInputs:
 
 def trailing_sum(values: np.ndarray, window: int) -> np.ndarray:
     """Sum over years t-window+1..t along axis 0 (missing years count as 0; all-missing is NaN)."""
-    filled = np.nan_to_num(values, nan=0.0)
-    csum = np.cumsum(filled, axis=0)
-    out = csum.copy()
-    out[window:] = csum[window:] - csum[:-window]
-    seen = np.cumsum(~np.isnan(values), axis=0)
-    seen_window = seen.copy()
-    seen_window[window:] = seen[window:] - seen[:-window]
-    return np.where(seen_window > 0, out, np.nan)
+    present = ~np.isnan(values)
+    filled = np.where(present, values, 0.0)
+    out = filled.copy()
+    seen = present.copy()
+    for lag in range(1, min(window, len(values))):
+        out[lag:] += filled[:-lag]
+        seen[lag:] |= present[:-lag]
+    return np.where(seen, out, np.nan)
 
 
 def combine_years(*years: np.ndarray) -> np.ndarray:
