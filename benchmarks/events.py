@@ -1,0 +1,159 @@
+"""Benchmark: event ingest + dyad-month aggregation throughput, against pandas read_csv + groupby.
+
+Generates a raw GDELT 2.0 export file (61 tab-separated fields, no header) of ``--rows`` rows (default
+5,000,000) drawn from a real sample's value distributions: each row takes its date fields, Actor1 block,
+Actor2 block, event block (codes, QuadClass, Goldstein), counts and tone, and geo/URL block from independently
+drawn rows of the sample, so the dyads, codes and months mix as in real data. Then, each in a fresh process
+(so peak memory is its own):
+
+1. suasion: ``EventStore.ingest`` (DuckDB CSV reader -> validated canonical rows -> Parquet by month) and the
+   dyad-month index over all state dyads (the Ibis expression of ``suasion events dyad``, on DuckDB);
+2. baseline: ``pandas.read_csv`` (C engine, the needed columns, dtype str for codes, in 1M-row chunks so it fits
+   in memory) + ``groupby(month, actor1 country, actor2 country)`` counts and Goldstein sums.
+
+Prints rows/s for ingest, aggregation and both, the ratio suasion/pandas, and the peak RSS of each process;
+with ``--memory-check`` also the peak RSS of suasion on a file of a fifth of the size, to show that memory does
+not grow with file size (streaming). Usage::
+
+    .venv/bin/python benchmarks/events.py [--rows 5000000] [--sample FILE] [--memory-check] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing as mp
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_SAMPLE = REPO / "tests" / "fixtures" / "events" / "gdelt2_20170701234500_head400.export.CSV"
+SHARED_SAMPLE = REPO.parent / "shared" / "data" / "events" / "gdelt_v2" / \
+    "gdelt2_events_20170701234500_reconstructed.export.tsv.gz"
+
+# field groups of the GDELT 2.0 layout drawn together (0-based, end exclusive); field 0 is a fresh id
+GROUPS = [(1, 5), (5, 15), (15, 25), (25, 30), (30, 31), (31, 35), (35, 61)]
+
+
+def generate(sample: Path, rows: int, out: Path, seed: int = 20170701, chunk: int = 500_000) -> None:
+    """Write ``rows`` GDELT 2.0 rows drawn group-wise from ``sample``'s rows (see module docstring)."""
+    import gzip
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    opener = gzip.open if sample.suffix == ".gz" else open
+    with opener(sample, "rt", encoding="utf-8") as fh:
+        lines = [line.rstrip("\n").split("\t") for line in fh if line.strip()]
+    lines = [f for f in lines if len(f) == 61]
+    # the event block and its Goldstein value stay together (Goldstein depends only on the code)
+    groups = [(1, 5), (5, 15), (15, 25), (25, 31), (31, 35), (35, 61)]
+    blocks = [pa.array(["\t".join(f[a:b]) for f in lines]) for a, b in groups]
+    rng = np.random.default_rng(seed)
+    n = len(lines)
+    with open(out, "wb") as fh:
+        for start in range(0, rows, chunk):
+            size = min(chunk, rows - start)
+            ids = pa.array((np.arange(start, start + size) + 900_000_000).astype(str))
+            parts = [ids] + [pc.take(block, pa.array(rng.integers(0, n, size))) for block in blocks]
+            joined = pc.binary_join_element_wise(*parts, "\t")
+            fh.write(("\n".join(joined.to_pylist()) + "\n").encode("utf-8"))
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_suasion(path: str, store_dir: str, queue: mp.Queue) -> None:
+    from suasion.events.api import _prepared
+    from suasion.events.engines import connect
+    from suasion.events.indices import dyad_index_expr
+    from suasion.events.store import EventStore
+
+    store = EventStore(store_dir)
+    t0 = time.perf_counter()
+    reports = store.ingest([path], fmt="gdelt2")
+    t1 = time.perf_counter()
+    con = connect("duckdb")
+    t, _ = _prepared(store, con, "gdelt2", None, None, None, False)
+    frame = dyad_index_expr(t, freq="month").to_pyarrow()
+    t2 = time.perf_counter()
+    queue.put({"rows": reports[0].rows_written, "ingest_s": t1 - t0, "agg_s": t2 - t1, "groups": frame.num_rows,
+               "peak_mb": _peak_mb()})
+
+
+def run_pandas(path: str, queue: mp.Queue) -> None:
+    import pandas as pd
+
+    usecols = [1, 7, 17, 26, 29, 30]
+    dtypes = {1: str, 7: str, 17: str, 26: str, 29: "int8", 30: "float64"}
+    t0 = time.perf_counter()
+    partial = []
+    rows = 0
+    for chunk in pd.read_csv(path, sep="\t", header=None, usecols=usecols, dtype=dtypes, quoting=3,
+                             keep_default_na=False, na_values=[""], chunksize=1_000_000):
+        rows += len(chunk)
+        chunk["month"] = chunk[1].str[:6]
+        partial.append(chunk.groupby(["month", 7, 17]).agg(events=(26, "size"), goldstein_sum=(30, "sum")))
+    result = pd.concat(partial).groupby(level=[0, 1, 2]).sum()
+    t1 = time.perf_counter()
+    queue.put({"rows": rows, "total_s": t1 - t0, "groups": len(result), "peak_mb": _peak_mb()})
+
+
+def _in_process(target, *args) -> dict:
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(target=target, args=(*args, queue))
+    proc.start()
+    result = queue.get()
+    proc.join()
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=5_000_000)
+    parser.add_argument("--sample", type=Path, default=SHARED_SAMPLE if SHARED_SAMPLE.exists() else DEFAULT_SAMPLE)
+    parser.add_argument("--memory-check", action="store_true", help="also run suasion on a file 1/5 the size")
+    parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--keep", type=Path, default=None, help="work directory to keep (default: temporary)")
+    args = parser.parse_args()
+
+    work = args.keep or Path(tempfile.mkdtemp(prefix="suasion-bench-events-"))
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        big = work / "bench.export.CSV"
+        t = time.perf_counter()
+        generate(args.sample, args.rows, big)
+        print(f"generated {args.rows:,} rows ({big.stat().st_size / 1e9:.2f} GB) from {args.sample.name} "
+              f"in {time.perf_counter() - t:.1f} s")
+        ours = _in_process(run_suasion, str(big), str(work / "store"))
+        total = ours["ingest_s"] + ours["agg_s"]
+        print(f"suasion ingest       : {ours['rows'] / ours['ingest_s']:>12,.0f} rows/s ({ours['ingest_s']:.2f} s)")
+        print(f"suasion dyad-month   : {ours['rows'] / ours['agg_s']:>12,.0f} rows/s ({ours['agg_s']:.2f} s, "
+              f"{ours['groups']:,} dyad-months)")
+        print(f"suasion ingest + agg : {ours['rows'] / total:>12,.0f} rows/s ({total:.2f} s), "
+              f"peak RSS {ours['peak_mb']:,.0f} MB")
+        if not args.skip_pandas:
+            base = _in_process(run_pandas, str(big))
+            print(f"pandas read_csv+groupby: {base['rows'] / base['total_s']:>10,.0f} rows/s "
+                  f"({base['total_s']:.2f} s, {base['groups']:,} groups), peak RSS {base['peak_mb']:,.0f} MB")
+            print(f"ratio suasion / pandas (ingest + agg vs read_csv + groupby): {base['total_s'] / total:.1f}x")
+        if args.memory_check:
+            small = work / "small.export.CSV"
+            generate(args.sample, max(args.rows // 5, 1), small, seed=7)
+            shutil.rmtree(work / "store_small", ignore_errors=True)
+            part = _in_process(run_suasion, str(small), str(work / "store_small"))
+            print(f"peak RSS suasion: {part['peak_mb']:,.0f} MB at {part['rows']:,} rows, "
+                  f"{ours['peak_mb']:,.0f} MB at {ours['rows']:,} rows")
+    finally:
+        if args.keep is None:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
