@@ -6,6 +6,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Optional
 
+import pandas as pd
 import typer
 
 from suasion._output import OutputFormat, emit
@@ -85,7 +86,19 @@ def exchanges_command(
     if frame.empty:
         typer.echo(f"no mutually beneficial exchange for {actor}" + (f" with {partner}" if partner else ""),
                    err=True)
-    emit(frame, fmt, title=f"exchanges for {actor}" + (f" with {partner}" if partner else ""))
+    shown = frame
+    if fmt is OutputFormat.table and not frame.empty:
+        shown = pd.DataFrame({
+            "partner": frame["partner"],
+            f"{actor} gives (moves on)": [f"{i}: {a:.1f} -> {b:.1f}" for i, a, b in
+                                          zip(frame.gives_on, frame.gives_from, frame.gives_to)],
+            "gets (partner moves on)": [f"{i}: {a:.1f} -> {b:.1f}" for i, a, b in
+                                        zip(frame.gets_on, frame.gets_from, frame.gets_to)],
+            "gain": frame["gain"].round(3),
+            "others +/-": [f"+{g:.1f}/-{l:.1f}" for g, l in zip(frame.third_party_gain, frame.third_party_loss)]})
+    emit(shown, fmt, records=frame.to_dict(orient="records"),
+         title=f"exchanges for {actor}" + (f" with {partner}" if partner else ""),
+         caption="gain: equal for both sides (Stokman equal-gain rate); others: utility change of third actors")
 
 
 def backtest_command(
