@@ -46,6 +46,9 @@ _API: dict[str, str] = {
     "read_events": "suasion.events",
     "ingest_events": "suasion.events",
     "dyad_events": "suasion.events",
+    "top_partners": "suasion.events",
+    "event_alerts": "suasion.events",
+    "cooperation_channel": "suasion.events",
 }
 
 __all__ = sorted(_API) + ["__version__"]
