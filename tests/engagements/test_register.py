@@ -180,6 +180,13 @@ def test_clearance_hides_records_everywhere(reg: Register) -> None:
     assert low.get(shown.id).objective_ids == []  # the link to a SECRET objective is not shown
     assert "Secret" not in low.export("engagements", "csv") + low.export("objectives", "json")
     assert all(x.classification == "OFFICIAL" for x in low.audit().items)
+    # the audit entry that links an OFFICIAL engagement to a SECRET objective is SECRET itself
+    assert all(hidden_obj.id not in (x.after or {}).get("objective_ids", []) for x in low.audit().items)
+    assert any(hidden_obj.id in (x.after or {}).get("objective_ids", []) for x in secret.audit().items
+               if x.entity_id == shown.id)
+    secret.import_text("engagements", json.dumps([engagement(classification="SECRET")]), "json")
+    assert [x.action for x in low.audit(entity="engagements").items] == []
+    assert [x.action for x in secret.audit(entity="engagements").items] == ["import"]
     with pytest.raises(InvalidRecordError, match="above your clearance"):
         low.add(engagement(classification="SECRET"))
     # an edit by a low-cleared user keeps the link it cannot see

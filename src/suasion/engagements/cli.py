@@ -126,8 +126,8 @@ def init_cmd(db: Optional[str] = DbOption,
 def serve_cmd(db: Optional[str] = DbOption,
               host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default)."),
               port: int = typer.Option(8000, help="TCP port."),
-              secure_cookies: bool = typer.Option(False, help="Mark session cookies Secure (behind HTTPS)."))\
-        -> None:
+              secure_cookies: bool = typer.Option(False, help="Mark session cookies Secure (behind HTTPS)."),
+              workers: int = typer.Option(1, min=1, max=64, help="uvicorn worker processes.")) -> None:
     """Serve the JSON API (OpenAPI docs at /docs) with uvicorn."""
     from suasion.engagements.app import serve
 
@@ -135,7 +135,7 @@ def serve_cmd(db: Optional[str] = DbOption,
         typer.echo(f"warning: listening on {host}, not loopback; put HTTPS in front and use --secure-cookies",
                    err=True)
     typer.echo(f"serving the register on http://{host}:{port} (docs at /docs); Ctrl-C stops", err=True)
-    serve(db, host=host, port=port, secure_cookies=secure_cookies, log_level="info")
+    serve(db, host=host, port=port, secure_cookies=secure_cookies, log_level="info", workers=workers)
 
 
 # --- engagements ------------------------------------------------------------------------------

@@ -278,6 +278,20 @@ class Register:
         rank = {v: i for i, v in enumerate(levels)}
         return a if rank.get(a, len(levels)) >= rank.get(b, len(levels)) else b
 
+    def _highest(self, s: Session, markings: Iterable[str]) -> str:
+        levels = self._levels(s)
+        out = levels[0]
+        for marking in markings:
+            out = self._higher(levels, out, marking)
+        return out
+
+    def _engagement_marking(self, s: Session, row: Engagement, *also: str) -> str:
+        """The audit marking of an engagement change: the highest of the engagement's marking,
+        those of its linked objectives (their ids appear in the snapshot) and ``also``."""
+        ids = [link.objective_id for link in row.objective_links]
+        linked = list(s.scalars(select(Objective.classification).where(Objective.id.in_(ids)))) if ids else []
+        return self._highest(s, [row.classification, *linked, *also])
+
     def _classification(self, s: Session, me: auth.Actor, wanted: str | None) -> str:
         levels = self._levels(s)
         value = levels[0] if wanted is None else wanted.strip()
@@ -468,7 +482,8 @@ class Register:
             objective_links=[EngagementObjective(objective_id=i) for i in objective_ids])
         s.add(row)
         s.flush()
-        self._audit(s, me.username, "create", "engagement", row.id, row.version, row.classification, None,
+        self._audit(s, me.username, "create", "engagement", row.id, row.version,
+                    self._engagement_marking(s, row), None,
                     engagement_snapshot(row))
         return self._engagement_out(s, me, [row])[0]
 
@@ -493,6 +508,9 @@ class Register:
                                              "may change")
             before = engagement_snapshot(row)
             old_class = row.classification
+            old_ids = [link.objective_id for link in row.objective_links]
+            old_linked = list(s.scalars(select(Objective.classification).where(Objective.id.in_(old_ids)))) \
+                if old_ids else []
             for name in ("title", "location", "notes", "start_date", "end_date", "currency"):
                 if name in given and getattr(patch, name) is not None:
                     setattr(row, name, getattr(patch, name))
@@ -519,7 +537,7 @@ class Register:
             row.updated_at = utcnow()
             self._flush(s, "engagement", engagement_id, patch.version)
             self._audit(s, me.username, "update", "engagement", row.id, row.version,
-                        self._higher(self._levels(s), old_class, row.classification), before,
+                        self._engagement_marking(s, row, old_class, *old_linked), before,
                         engagement_snapshot(row))
             return self._engagement_out(s, me, [row])[0]
 
@@ -551,7 +569,8 @@ class Register:
             row.updated_at = utcnow()
             self._flush(s, "engagement", engagement_id, int(version))
             self._audit(s, me.username, "approve" if target is Status.approved else "transition",
-                        "engagement", row.id, row.version, row.classification, before, engagement_snapshot(row))
+                        "engagement", row.id, row.version, self._engagement_marking(s, row), before,
+                        engagement_snapshot(row))
             return self._engagement_out(s, me, [row])[0]
 
     def approve(self, engagement_id: int, *, version: int) -> EngagementOut:
@@ -593,7 +612,8 @@ class Register:
             self._flush(s, "engagement", engagement_id, data.version)
             after = engagement_snapshot(row)
             after["assessment"] = _jsonable(AssessmentOut.model_validate(assessment).model_dump())
-            self._audit(s, me.username, "assess", "engagement", row.id, row.version, row.classification,
+            self._audit(s, me.username, "assess", "engagement", row.id, row.version,
+                        self._engagement_marking(s, row),
                         before, after)
             return self._engagement_out(s, me, [row])[0]
 
@@ -703,6 +723,7 @@ class Register:
         if not rows:
             problems.append((None, "no records found"))
         ids: list[int] = []
+        markings: list[str] = []
         with self.store.write() as s:
             if True:  # also run the database checks (objective ids, clearance) on every good row
                 for line, item, partners in parsed:
@@ -711,11 +732,12 @@ class Register:
                             out = (self._insert_engagement(s, me, item, partners) if kind == "engagements"
                                    else self._insert_objective(s, me, item, partners))
                         ids.append(out.id)
+                        markings.append(out.classification)
                     except SuasionError as exc:
                         problems.append((line, str(exc)))
             if problems:
                 raise ImportRowsError(source, problems)
-            self._audit(s, me.username, "import", kind, None, None, self._levels(s)[0], None,
+            self._audit(s, me.username, "import", kind, None, None, self._highest(s, markings), None,
                         {"source": source, "format": fmt, "ids": ids})
         return ids
 
