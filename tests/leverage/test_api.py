@@ -159,3 +159,14 @@ def test_user_channel_enters_the_model(tmp_path, monkeypatch) -> None:
     assert sau["deposits"] > 0
     base = leverage_over("PAK", 2010, panel=load_panel(user_channels=False))
     assert sau["rank"] < base[base["source"] == "SAU"].iloc[0]["rank"]
+
+
+@pytest.mark.parametrize("year, published", [(2007, 0.305), (2013, 0.358), (2016, 0.454), (2020, 0.450),
+                                             (2023, 0.479)])
+def test_panel_fbic_near_published_china_pakistan(year: int, published: float) -> None:
+    """FBIC rebuilt from public data stays close to the release's China->Pakistan values
+    (leverage-methods §1.13), with Pakistan among China's top three targets."""
+    china = leverage_of("CHN", year, model="fbic")
+    pak = china[china["target"] == "PAK"].iloc[0]
+    assert abs(pak["score"] - published) < 0.08
+    assert pak["rank"] <= 3
