@@ -89,3 +89,9 @@ def test_cli_bad_file_is_one_line_error(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode != 0
     assert "line 2" in proc.stderr and "outside the scale" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_parallel_backtest_gives_the_same_predictions(fixtures):
+    one = backtest(fixtures / "deu_sample.tsv", "deu", models=("compromise", "bdm", "exchange"), jobs=1)
+    two = backtest(fixtures / "deu_sample.tsv", "deu", models=("compromise", "bdm", "exchange"), jobs=2)
+    pd.testing.assert_frame_equal(one.predictions, two.predictions)

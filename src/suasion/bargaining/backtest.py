@@ -35,6 +35,55 @@ class BacktestResult:
     baseline: str = "compromise"
 
 
+_HEAVY = {"smp": 8, "exchange": 4, "bdm": 2}       # chunks per model when running in parallel
+
+
+def _forecast_chunk(name: str, scenario: Scenario, settings: Mapping[str, Any]) -> np.ndarray:
+    return run_model(name, scenario, **dict(settings)).forecast.to_numpy(dtype=float)
+
+
+def _chunks(scenario: Scenario, n: int) -> list[np.ndarray]:
+    """Issue indices split into ``n`` chunks of whole groups, balanced by group size."""
+    groups = sorted(scenario.groups().values(), key=len, reverse=True)
+    bins: list[list[int]] = [[] for _ in range(max(1, min(n, len(groups))))]
+    for g in groups:
+        min(bins, key=len).extend(g)
+    return [np.array(sorted(b)) for b in bins if b]
+
+
+def _forecast_all(sub: Scenario, models: list[str], settings: Mapping[str, Mapping[str, Any]],
+                  jobs: int | None, on_model: Callable[[str, int, int], None] | None) -> dict[str, np.ndarray]:
+    import os
+
+    jobs = min(jobs or 1, os.cpu_count() or 1)
+    out: dict[str, np.ndarray] = {}
+    if jobs <= 1:
+        for k, name in enumerate(models):
+            out[name] = _forecast_chunk(name, sub, settings.get(name, {}))
+            if on_model:
+                on_model(name, k + 1, len(models))
+        return out
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    pending: dict[str, list] = {}
+    done = 0
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+        for name in sorted(models, key=lambda m: -_HEAVY.get(m, 1)):     # longest first
+            parts = _chunks(sub, _HEAVY.get(name, 1))
+            pending[name] = [(idx, pool.submit(_forecast_chunk, name, sub.subset(idx), settings.get(name, {})))
+                             for idx in parts]
+        for name in models:
+            pred = np.full(sub.n_issues, np.nan)
+            for idx, fut in pending[name]:
+                pred[idx] = fut.result()
+            out[name] = pred
+            done += 1
+            if on_model:
+                on_model(name, done, len(models))
+    return out
+
+
 def scored_issues(scenario: Scenario, min_actors: int = 3) -> np.ndarray:
     """Indices of issues with a known outcome and at least ``min_actors`` participants."""
     ok = np.isfinite(scenario.outcome) & (scenario.participates.sum(axis=0) >= min_actors)
@@ -61,12 +110,15 @@ def backtest(source: Scenario | str | Path, format: str | None = "deu", *,
              capabilities: str | Path | Mapping[str, float] | None = None,
              settings: Mapping[str, Mapping[str, Any]] | None = None, n_boot: int = 2000,
              seed: int = 20240521, min_actors: int = 3, baseline: str = "compromise",
+             jobs: int | None = None,
              on_model: Callable[[str, int, int], None] | None = None) -> BacktestResult:
     """Run ``models`` on the scored issues of ``source`` and compare them with the outcomes.
 
     ``source``: a Scenario or a file (``format`` ``deu`` or ``csv``; the CSV needs an issues table
     with an ``outcome`` column). ``capabilities``: a capability table replacing the Council weights for
-    DEU. ``settings``: per-model keyword settings, e.g. ``{"bdm": {"q": 0.5}}``.
+    DEU. ``settings``: per-model keyword settings, e.g. ``{"bdm": {"q": 0.5}}``. ``jobs``: worker
+    processes (default 1); with more, the dynamic models run on chunks of issue groups in parallel —
+    every model is a pure function of its issue group, so the result is the same.
     """
     from suasion.bargaining.readers import read_scenario
 
@@ -90,15 +142,13 @@ def backtest(source: Scenario | str | Path, format: str | None = "deu", *,
     errors: dict[str, np.ndarray] = {}
     frames = []
     models = list(models)
-    for k, name in enumerate(models):
-        result = run_model(name, sub, **dict((settings or {}).get(name, {})))
-        pred = result.forecast.to_numpy(dtype=float)
+    predictions = _forecast_all(sub, models, settings or {}, jobs, on_model)
+    for name in models:
+        pred = predictions[name]
         err = np.abs(pred - outcome)
         errors[name] = err
         frames.append(pd.DataFrame({"issue_id": list(sub.issues), "group": list(sub.group), "model": name,
                                     "prediction": pred, "outcome": outcome, "abs_error": err}))
-        if on_model:
-            on_model(name, k + 1, len(models))
     rows = []
     base = errors.get(baseline)
     for name in models:

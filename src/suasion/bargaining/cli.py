@@ -110,6 +110,7 @@ def backtest_command(
                                                 "voting weights."),
     n_boot: int = typer.Option(2000, help="Bootstrap resamples."),
     seed: int = typer.Option(20240521, help="Bootstrap seed."),
+    jobs: int = typer.Option(1, help="Worker processes for the dynamic models."),
     output: OutputFormat = typer.Option(OutputFormat.table, "--output", help="table, csv or json."),
 ) -> None:
     """MAE of every model against the known outcomes, with bootstrap 95% intervals."""
@@ -119,7 +120,7 @@ def backtest_command(
     with _progress() as bar:
         task = bar.add_task("backtest", total=len(names))
         result = backtest(file, data_format.value, models=names, capabilities=capabilities, n_boot=n_boot,
-                          seed=seed, on_model=lambda name, done, total: bar.update(
+                          seed=seed, jobs=jobs, on_model=lambda name, done, total: bar.update(
                               task, completed=done, description=f"backtest: {name} done"))
     if out is not None:
         result.predictions.to_csv(out, index=False)
