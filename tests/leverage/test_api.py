@@ -170,3 +170,17 @@ def test_panel_fbic_near_published_china_pakistan(year: int, published: float) -
     pak = china[china["target"] == "PAK"].iloc[0]
     assert abs(pak["score"] - published) < 0.08
     assert pak["rank"] <= 3
+
+
+@pytest.mark.parametrize("model", ["suasion", "fbic"])
+def test_one_year_window_equals_full_tensor(model: str) -> None:
+    from suasion.leverage.engine import leverage_tensor, year_tensor
+    from suasion.panel import load_panel
+
+    panel = load_panel()
+    full = leverage_tensor(panel, model)
+    for year in (1996, 2010, 2024):
+        window, t = year_tensor(panel, year, model)
+        y = panel.year_index(year)
+        np.testing.assert_allclose(window.score[t], full.score[y], equal_nan=True, atol=1e-12)
+        np.testing.assert_array_equal(window.observed_year[:, t], full.observed_year[:, y])

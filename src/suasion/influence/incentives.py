@@ -140,7 +140,9 @@ def incentives(principal: str, broker: str, year: int | None = None, third_parti
     net = influence_network(panel, year, blocs)
     p, b = net.index(p_code), net.index(b_code)
     t = net.t
-    model, flows, scales = _year_inputs(panel, t, blocs)
+    from suasion.leverage.engine import panel_window
+
+    model, flows, scales = _year_inputs(panel_window(panel, int(net.tensor.years[0]), year), t, blocs)
     weights = model.weights()
     alignment = float(np.nan_to_num(net.alignment[p, b]))
     deps = net.tensor.parts["dependence"][:, t]

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from suasion.errors import SuasionError
-from suasion.leverage.engine import LeverageTensor, leverage_tensor
+from suasion.leverage.engine import LeverageTensor
 from suasion.panel.store import Panel
 
 #: Ideal-point distance at which alignment reaches 0 (the UNGA ideal points span about 4 units;
@@ -93,18 +93,18 @@ def bloc_alignment_distance(panel: Panel, t: int, blocs: dict[str, np.ndarray], 
 def influence_network(panel: Panel, year: int, blocs: tuple[str, ...] = (), model: str = "suasion"
                       ) -> InfluenceNetwork:
     """The year's leverage, dependence, alignment and pull matrices (blocs as extra actors)."""
-    from suasion.leverage.engine import bloc_masks
+    from suasion.leverage.engine import bloc_masks, panel_window, year_tensor
 
-    t = panel.year_index(int(year))
-    tensor = leverage_tensor(panel, model, tuple(blocs))
+    tensor, t = year_tensor(panel, int(year), model, tuple(blocs))
     if tensor.model != "suasion":
         raise SuasionError("brokers, paths and incentives use the suasion model")
+    window = panel_window(panel, int(tensor.years[0]), int(year))
     alive = tensor.exists[t].copy()
     leverage = np.nan_to_num(tensor.score[t], nan=0.0)
     deps = tensor.parts["dependence"][:, t]                       # [C, N, N]
     dependence = np.tensordot(tensor.weights, deps, axes=1)
-    masks = bloc_masks(tuple(blocs), tuple(panel.actors), panel.years) if blocs else {}
-    distance = bloc_alignment_distance(panel, t, masks, tensor.actors)
+    masks = bloc_masks(tuple(blocs), tuple(window.actors), window.years) if blocs else {}
+    distance = bloc_alignment_distance(window, t, masks, tensor.actors)
     alignment = 1.0 - np.minimum(1.0, distance / ALIGNMENT_SCALE)
     align_filled = np.nan_to_num(alignment, nan=0.0)
     pull = (leverage + dependence) / 2.0 * (1.0 + align_filled) / 2.0

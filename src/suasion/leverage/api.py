@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from suasion.errors import SuasionError
-from suasion.leverage.engine import LeverageTensor, leverage_tensor
+from suasion.leverage.engine import LeverageTensor, leverage_tensor, year_tensor
 from suasion.panel.store import Panel, load_panel
 
 DEFAULT_WEIGHT_SHARE_OBSERVED = 0.5
@@ -41,12 +41,30 @@ def flag_text(observed_year: int, year: int) -> str:
 
 def default_year(panel: Panel | None = None, model: str = "suasion") -> int:
     """The latest year in which channels carrying at least half the model's weight are observed."""
-    tensor = leverage_tensor(_panel(panel), model)
-    observed_now = tensor.observed_year == tensor.years[None, :, None, None].astype(np.int16)
-    any_observed = observed_now.any(axis=(2, 3)).T                        # [Y, C]
-    share = (any_observed * tensor.weights[None, :]).sum(axis=1) / tensor.weights.sum()
+    from suasion.leverage import fbic as fbic_mod
+    from suasion.leverage.engine import resolve_model
+    from suasion.leverage.inputs import PANEL_CHANNELS_OF
+
+    panel = _panel(panel)
+    resolved = resolve_model(model, panel)
+    if resolved == "fbic":
+        weights = {c: 1.0 for c in fbic_mod.FBIC_CHANNELS}
+    else:
+        weights = dict(zip(resolved.names, resolved.weights()))
+    grid = panel.years.astype(np.int16)[:, None, None]
+    observed: dict[str, np.ndarray] = {}
+    share = np.zeros(len(panel.years))
+    for channel, weight in weights.items():
+        sources = PANEL_CHANNELS_OF.get(channel, (channel,))
+        now = np.zeros(len(panel.years), dtype=bool)
+        for name in sources:
+            if name not in observed:
+                observed[name] = (panel.observed_year[name] == grid).any(axis=(1, 2))
+            now |= observed[name]
+        share += weight * now
+    share /= sum(weights.values())
     good = np.nonzero(share >= DEFAULT_WEIGHT_SHARE_OBSERVED)[0]
-    return int(tensor.years[good[-1]] if len(good) else tensor.years[-1])
+    return int(panel.years[good[-1]] if len(good) else panel.years[-1])
 
 
 def _context(panel: Panel | None, model: str, year: int | None, *actors: str
@@ -63,7 +81,7 @@ def _context(panel: Panel | None, model: str, year: int | None, *actors: str
         codes.append(code)
         if bloc:
             blocs.append(code)
-    tensor = leverage_tensor(panel, model, tuple(dict.fromkeys(blocs)))
+    tensor, t = year_tensor(panel, int(year), model, tuple(dict.fromkeys(blocs)))
     return tensor, t, int(year), codes
 
 
@@ -151,8 +169,7 @@ def leverage_matrix(year: int | None = None, model: str = "suasion", panel: Pane
     panel = _panel(panel)
     if year is None:
         year = default_year(panel, model)
-    t = panel.year_index(int(year))
-    tensor = leverage_tensor(panel, model)
+    tensor, t = year_tensor(panel, int(year), model)
     alive = np.nonzero(tensor.exists[t])[0]
     names = [tensor.actors[i] for i in alive]
     return pd.DataFrame(tensor.score[t][np.ix_(alive, alive)], index=pd.Index(names, name="source"),

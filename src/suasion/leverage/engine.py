@@ -203,6 +203,47 @@ def bloc_masks(blocs: tuple[str, ...], actors: tuple[str, ...], years: np.ndarra
 
 _CACHE: dict[tuple, tuple[Panel, LeverageTensor]] = {}
 _CACHE_SIZE = 8
+_WINDOWS: dict[tuple, tuple[Panel, Panel]] = {}
+
+#: Years of history before the year asked for that each model reads: suasion-1's longest
+#: trailing window is the 5-year arms sum; FBIC's arms stock accumulates from the first year.
+HISTORY_YEARS: dict[str, int | None] = {"suasion": 4, "fbic": None}
+
+
+def panel_window(panel: Panel, first_year: int, last_year: int) -> Panel:
+    """The panel restricted to ``first_year..last_year`` (array views, cached per panel)."""
+    from dataclasses import replace
+
+    key = (id(panel), int(first_year), int(last_year))
+    hit = _WINDOWS.get(key)
+    if hit is not None and hit[0] is panel:
+        return hit[1]
+    a, b = panel.year_index(first_year), panel.year_index(last_year) + 1
+    sub = replace(panel, years=panel.years[a:b],
+                  values={c: v[a:b] for c, v in panel.values.items()},
+                  observed_year={c: v[a:b] for c, v in panel.observed_year.items()},
+                  exists=panel.exists[a:b],
+                  monadic={c: v[a:b] for c, v in panel.monadic.items()},
+                  monadic_year={c: v[a:b] for c, v in panel.monadic_year.items()})
+    if len(_WINDOWS) >= _CACHE_SIZE:
+        _WINDOWS.pop(next(iter(_WINDOWS)))
+    _WINDOWS[key] = (panel, sub)
+    return sub
+
+
+def year_tensor(panel: Panel, year: int, model: str = "suasion", blocs: tuple[str, ...] = ()
+                ) -> tuple[LeverageTensor, int]:
+    """The tensor for the years a query about ``year`` needs, and the index of ``year`` in it.
+
+    Scores and flags for ``year`` equal those of the full tensor; computing only the window
+    keeps one-year queries fast and small.
+    """
+    panel.year_index(int(year))
+    kind = "fbic" if resolve_model(model, panel) == "fbic" else "suasion"
+    history = HISTORY_YEARS[kind]
+    first = int(panel.years[0]) if history is None else max(int(panel.years[0]), int(year) - history)
+    sub = panel_window(panel, first, int(year))
+    return leverage_tensor(sub, model, blocs), len(sub.years) - 1
 
 
 def leverage_tensor(panel: Panel, model: str = "suasion", blocs: tuple[str, ...] = ()) -> LeverageTensor:

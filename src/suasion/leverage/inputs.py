@@ -91,6 +91,15 @@ def alliance_strength(panel: Panel) -> tuple[np.ndarray, np.ndarray]:
 
 _SCALE_KAPPA = {"gdp": 0.05, "milex": 0.10, "count": 1.0, "none": 1.0}
 
+#: The panel channels each model channel is built from (for coverage questions).
+PANEL_CHANNELS_OF: dict[str, tuple[str, ...]] = {
+    "trade_market": ("exports",), "trade_supply": ("exports",), "aid": ("oda",), "finance": ("oof",),
+    "arms": ("arms_tiv",), "alliance": ("atop_defense",), "defence_cooperation": ("dca",),
+    "exercises": ("exercises",), "troops": ("us_troops",),
+    # FBIC channels
+    "trade": ("exports",), "diplomacy": ("igo_shared", "atop_defense"),
+}
+
 
 def suasion_inputs(panel: Panel, model: SuasionModel) -> ModelInputs:
     """Flow matrices, scales and flags of every channel of ``model`` (bundled and user channels)."""
