@@ -92,3 +92,15 @@ def test_single_issue_groups_fall_back_to_compromise(fixtures):
     ex, cm = exchange_model(scen).forecast, compromise(scen).forecast
     singles = [d for g, ds in scen.groups().items() if len(ds) == 1 for d in ds]
     assert singles and np.allclose(ex.iloc[singles], cm.iloc[singles])
+
+
+def test_shipped_example_prices_turkey_leading_talks():
+    """The illustrative EU-Turkey-Pakistan scenario: the EU's best offer to Turkey is movement on visa
+    liberalisation in return for Turkey leading the talks."""
+    from importlib import resources
+
+    path = resources.files("suasion.bargaining").joinpath("data/examples/eu_turkey_pakistan.yaml")
+    scen = read_scenario(path)
+    best = exchanges(scen, "EU", partner="TUR").iloc[0]
+    assert (best.gives_on, best.gets_on) == ("visa_liberalisation", "turkey_leads_talks")
+    assert best.gives_from == 10 and best.gives_to > 10 and best.gets_to == 100
