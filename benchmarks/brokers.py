@@ -1,6 +1,7 @@
 """Benchmark: broker tables and indirect influence for every (principal, target) pair in one year.
 
-Measures, on the bundled panel (states of one year, leverage tensor already computed):
+Measures, on the bundled panel (the states of one year; the year's leverage is computed inside
+the timing):
 
 * the broker score ``sqrt(pull[P, B] · L[B, T])`` for every principal, broker and target, and the
   aggregate indirect influence ``I_3(P, T)`` for every pair by matrix powers (target <= 2 s);
@@ -22,7 +23,6 @@ import numpy as np
 from suasion.influence.brokers import all_broker_tables
 from suasion.influence.network import influence_network
 from suasion.influence.paths import DEFAULT_ATTENUATION, indirect_influence
-from suasion.leverage.engine import leverage_tensor
 from suasion.panel import load_panel
 
 
@@ -44,7 +44,6 @@ def main() -> None:
     args = parser.parse_args()
 
     panel = load_panel()
-    leverage_tensor(panel)                                  # the tensor is shared with every query
     t0 = time.perf_counter()
     net = influence_network(panel, args.year)
     all_broker_tables(panel, args.year)
