@@ -188,3 +188,26 @@ def test_alerts_run_on_the_store(full_store) -> None:
     assert list(alerts.columns)[:4] == ["period", "source", "target", "metric"]
     assert ((alerts["source"] == "USA") | (alerts["target"] == "USA")).all()
     assert (alerts["score"].abs() >= 2.0).all()
+
+
+def test_icews_dyad_against_the_raw_file(tmp_path: Path) -> None:
+    import csv
+
+    icews = FIXTURES / "icews_2018_head300.tab"
+    store = EventStore(tmp_path / "s")
+    ingest_events([icews], store=store)
+    with open(icews, encoding="utf-8") as fh:
+        raw = list(csv.DictReader(fh, delimiter="\t"))
+    pairs: dict[tuple[str, str], list[float]] = {}
+    for r in raw:
+        a, b = r["Source Country"], r["Target Country"]
+        if a and b and a != b and "NA" not in (a, b):
+            pairs.setdefault((a, b), []).append(float(r["Intensity"]))
+    (a_name, b_name), values = max(pairs.items(), key=lambda kv: len(kv[1]))
+    from suasion.events.reference import icews_country_to_iso3
+
+    a, b = icews_country_to_iso3()[a_name], icews_country_to_iso3()[b_name]
+    frame = dyad_events(a, b, freq="day", store=store)
+    forward = frame[(frame.source == a) & (frame.target == b)]
+    assert forward["events"].sum() == len(values)
+    assert forward["goldstein_sum"].sum() == pytest.approx(sum(values))

@@ -54,7 +54,7 @@ def test_mixed_gdelt1_file_is_read_row_by_row() -> None:
     assert report.rows_skipped == 0
     by_id = frame.set_index("event_id")
     for r in raw:
-        row = by_id.loc[r[0]]
+        row = by_id.loc[int(r[0])]
         assert row["layout"] == f"gdelt1_{len(r)}"
         assert _value(row["source_url"]) == (r[57] if len(r) == 58 else None)
         assert row["event_code"] == r[26] and row["date_added"] == r[56]
@@ -65,7 +65,7 @@ def test_gdelt2_fields_land_in_the_right_columns() -> None:
     raw = raw_rows(V2)
     assert len(frame) == len(raw) == 400
     for r in raw:
-        row = frame.loc[r[0]]
+        row = frame.loc[int(r[0])]
         assert row["event_code"] == r[26] and row["event_base_code"] == r[27] and row["event_root_code"] == r[28]
         assert _value(row["actor1_code"]) == (r[5] or None) and _value(row["actor2_country"]) == (r[17] or None)
         assert row["goldstein"] == float(r[30]) and row["num_mentions"] == int(r[31])
@@ -86,7 +86,7 @@ def test_icews_rows_map_country_names_to_iso3() -> None:
     with open(ICEWS, encoding="utf-8") as fh:
         raw = list(csv.DictReader(fh, delimiter="\t"))
     assert len(frame) == len(raw) == 300
-    first = frame.set_index("event_id").loc[raw[0]["Event ID"]]
+    first = frame.set_index("event_id").loc[int(raw[0]["Event ID"])]
     assert first["actor1_iso3"] == "BGD" and first["actor2_iso3"] == "VNM"
     assert first["event_code"] == raw[0]["CAMEO Code"] == "040"
     assert first["actor2_types"] == "Military,Government"
@@ -175,7 +175,7 @@ def test_malformed_rows_are_reported_with_line_and_reason(tmp_path: Path) -> Non
     assert "GoldsteinScale" in reasons[0] and "40 fields" in reasons[1] and "SQLDATE" in reasons[2]
     assert report.rows_skipped == 3 and len(frame) == 17
     assert report.rows_recoded == 1  # the non-UTF-8 row is kept, bytes replaced
-    name = frame.set_index("event_id").loc[raw_rows(bad)[14][0], "actor1_name"]
+    name = frame.set_index("event_id").loc[int(raw_rows(bad)[14][0]), "actor1_name"]
     assert name.startswith("CAF") and len(name) == 6
 
 
@@ -197,3 +197,17 @@ def test_every_row_of_the_real_samples_is_read(shared_data: Path) -> None:
     with gzip.open(events / "gdelt_v2" / "gdelt2_events_20170701234500_reconstructed.export.tsv.gz", "rt") as fh:
         added = {line.split("\t")[59] for line in fh}
     assert set(v2["date_added"]) == added == {"20170501234500", "20170601234500", "20170701234500"}
+
+
+def test_icews_quad_and_goldstein_follow_the_icews_scheme() -> None:
+    from suasion.events.reference import goldstein_table, quad_of
+
+    frame = read_events(ICEWS, "icews")
+    with open(ICEWS, encoding="utf-8") as fh:
+        raw = {int(r["Event ID"]): r for r in csv.DictReader(fh, delimiter="\t")}
+    table = goldstein_table("icews")
+    for row in frame.itertuples():
+        source = raw[row.event_id]
+        assert row.goldstein == float(source["Intensity"]) == table[source["CAMEO Code"]]
+        assert row.quad_class == quad_of(source["CAMEO Code"], "icews")
+        assert _value(row.source_url) == source["Story ID"]

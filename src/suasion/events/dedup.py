@@ -64,7 +64,7 @@ def dedup_ibis(table: Any, rule: str) -> Any:
     if not key:
         return table
     any_null = ibis.or_(*[table[c].isnull() for c in key])
-    guard = ibis.ifelse(any_null, table.event_id, ibis.null("string"))
+    guard = ibis.ifelse(any_null, table.event_id, ibis.null("int64"))
     window = ibis.window(group_by=[table[c] for c in key] + [guard], order_by=table.event_id)
     ranked = table.mutate(_dedup_rank=ibis.row_number().over(window))
     return ranked.filter(ranked._dedup_rank == 0).drop("_dedup_rank")

@@ -68,7 +68,7 @@ def gdelt_bigquery_table(con: Any, table: str = "gdelt-bq.gdeltv2.events") -> An
     iso = ibis.memtable({"code": list(cameo_to_iso3()), "iso3": list(cameo_to_iso3().values())})
     day = t.SQLDATE.cast("string").to_date("%Y%m%d")
     base = t.select(
-        dataset=ibis.literal("gdelt2"), layout=ibis.literal("bigquery"), event_id=t.GLOBALEVENTID.cast("string"),
+        dataset=ibis.literal("gdelt2"), layout=ibis.literal("bigquery"), event_id=t.GLOBALEVENTID.cast("int64"),
         day=day, month=day.strftime("%Y-%m"), actor1_code=t.Actor1Code, actor1_name=t.Actor1Name,
         actor1_country=t.Actor1CountryCode, actor1_types=t.Actor1Type1Code, actor2_code=t.Actor2Code,
         actor2_name=t.Actor2Name, actor2_country=t.Actor2CountryCode, actor2_types=t.Actor2Type1Code,

@@ -3,7 +3,7 @@
 Fast path: DuckDB's parallel CSV reader with an explicit schema per layout (codes stay VARCHAR, so ``010``
 keeps its zero); numeric, date and required fields are typed, so a bad value makes DuckDB reject the row and
 record its file line. Rejected lines are then examined one by one (slow path, only for them): a row in the other
-GDELT 1.0 layout (57 vs 58 fields) or with non-UTF-8 bytes (decoded with U+FFFD) is kept, anything else is a
+GDELT 1.0 layout (57 vs 58 fields) or with non-UTF-8 bytes (each bad byte replaced by ``?``) is kept, anything else is a
 malformed row, reported with file, line and reason, then skipped (``on_error="skip"``) or fatal
 (``on_error="fail"``). Nothing is held in memory: rows stream from the CSV reader into Parquet files.
 
@@ -58,7 +58,7 @@ class FileReport:
     layouts: dict[str, int] = field(default_factory=dict)  # rows kept per physical layout
     rows_written: int = 0
     rows_skipped: int = 0  # malformed rows skipped
-    rows_recoded: int = 0  # rows kept whose non-UTF-8 bytes were replaced by U+FFFD
+    rows_recoded: int = 0  # rows kept whose non-UTF-8 bytes were replaced by '?'
     problems: list[Problem] = field(default_factory=list)  # the first MAX_PROBLEMS_KEPT malformed rows
     dedup_removed: dict[str, int] = field(default_factory=dict)
     status: str = "ingested"
@@ -181,7 +181,7 @@ def canonical_select(layout: Layout, relation: str, source_file: str) -> str:
 
         return f"""
 SELECT {_lit(layout.dataset)} AS dataset, {_lit(layout.name)} AS layout,
-  CAST(r."GLOBALEVENTID" AS VARCHAR) AS event_id, r."SQLDATE" AS day, strftime(r."SQLDATE", '%Y-%m') AS month,
+  r."GLOBALEVENTID" AS event_id, r."SQLDATE" AS day, strftime(r."SQLDATE", '%Y-%m') AS month,
   r."Actor1Code" AS actor1_code, r."Actor1Name" AS actor1_name, r."Actor1CountryCode" AS actor1_country,
   c1.iso3 AS actor1_iso3, {types(1)} AS actor1_types,
   r."Actor2Code" AS actor2_code, r."Actor2Name" AS actor2_name, r."Actor2CountryCode" AS actor2_country,
@@ -199,7 +199,7 @@ LEFT JOIN _cameo_iso3 AS c2 ON c2.code = r."Actor2CountryCode"
         f"WHEN {_lit(root)} THEN {q}" for root, q in _root_quads("icews").items()) + " END"
     return f"""
 SELECT 'icews' AS dataset, {_lit(layout.name)} AS layout,
-  CAST(r."Event ID" AS VARCHAR) AS event_id, r."Event Date" AS day, strftime(r."Event Date", '%Y-%m') AS month,
+  r."Event ID" AS event_id, r."Event Date" AS day, strftime(r."Event Date", '%Y-%m') AS month,
   r."Source Name" AS actor1_code, r."Source Name" AS actor1_name, r."Source Country" AS actor1_country,
   c1.iso3 AS actor1_iso3, r."Source Sectors" AS actor1_types,
   r."Target Name" AS actor2_code, r."Target Name" AS actor2_name, r."Target Country" AS actor2_country,

@@ -37,6 +37,7 @@ from suasion.events.readers import (
     staged_files,
 )
 
+INGEST_MEMORY_LIMIT = "2GB"
 ProgressCallback = Callable[[str, float, float], None]  # (file name, fraction done, seconds elapsed)
 
 
@@ -120,6 +121,9 @@ class EventStore:
             sizes = {e.get("size") for e in ledger}
             con = duckdb.connect()
             con.execute("SET preserve_insertion_order = false")
+            # bounded memory whatever the file size: DuckDB streams the CSV and spills to the staging area
+            con.execute(f"SET memory_limit = '{INGEST_MEMORY_LIMIT}'")
+            con.execute(f"SET temp_directory = '{staging / 'spill'}'")
             register_reference_tables(con)
             new_entries: list[dict[str, Any]] = []
             seen_now: set[str] = set()
