@@ -31,7 +31,7 @@ def test_soe_first_turn_risk_attitudes_match_log(fixtures):
     scen = read_scenario(fixtures / "SOE-Pol-Comp.csv")
     state = assess(scen.position / 100, scen.salience, scen.capability[:, 0], SMPSettings().normalised())
     logged = [1.000, -0.498, -0.452, 0.362, -0.500, -0.500, -0.497, -0.499, -0.452, 0.643, -0.383, -0.196, -0.500]
-    assert np.round(state.risk, 3).tolist() == logged
+    assert np.round(state.risk[0], 3).tolist() == logged
     # "Est by 0 of prob 0.7676 that [0>10], with expected gain to 0 of +0.0456"
     p, edu = challenge_matrix(state, scen.salience.sum(axis=1), scen.capability[:, 0], SMPSettings().normalised())
     assert round(p[0, 10], 4) == 0.7676 and round(edu[0, 10], 4) == 0.0456

@@ -85,34 +85,43 @@ def exchange_pairs(s: np.ndarray, a: np.ndarray, part: np.ndarray) -> tuple[np.n
 
 
 def evaluate_exchanges(pairs: tuple[np.ndarray, ...], x: np.ndarray, y: np.ndarray, s: np.ndarray,
-                       a: np.ndarray, o: np.ndarray, tot: np.ndarray, lo: np.ndarray, hi: np.ndarray
-                       ) -> dict[str, np.ndarray]:
+                       a: np.ndarray, o: np.ndarray, tot: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                       full: bool = True) -> dict[str, np.ndarray]:
     """Equal-gain terms of each candidate (A supplies P, B supplies Q) at voting positions y and
-    outcomes o; ``feasible`` is False where the two are not on opposite sides of both outcomes."""
+    outcomes o; ``feasible`` is False where the two are not on opposite sides of both outcomes.
+    ``full=False`` returns only ``gain`` and ``feasible``."""
     A, B, P, Q = pairs
-    side = np.sign(x - o[None, :])                           # sides by own positions: moves are monotone
+    side = np.sign(x - o)                                    # sides by own positions: moves are monotone
     feasible = (side[A, P] * side[B, P] < 0) & (side[A, Q] * side[B, Q] < 0)
     s_ap, s_aq, s_bp, s_bq = s[A, P], s[A, Q], s[B, P], s[B, Q]
+    a_ap, a_bq, t_p, t_q = a[A, P], a[B, Q], tot[P], tot[Q]
     gap_p = np.abs(y[B, P] - y[A, P])
     gap_q = np.abs(y[A, Q] - y[B, Q])
     ratio = (s_ap + s_bp) / (s_aq + s_bq)                     # ΔO_q = ratio · ΔO_p
-    d_p = gap_p * a[A, P] / tot[P]
+    d_p = gap_p * a_ap / t_p
     d_q = d_p * ratio
-    move_b = d_q * tot[Q] / a[B, Q]
+    move_b = d_q * t_q / a_bq
     swap = move_b > gap_q
-    move_b = np.where(swap, gap_q, move_b)
-    d_q = np.where(swap, gap_q * a[B, Q] / tot[Q], d_q)
-    d_p = np.where(swap, d_q / ratio, d_p)
-    move_a = np.where(swap, d_p * tot[P] / a[A, P], gap_p)
+    if swap.any():
+        move_b = np.where(swap, gap_q, move_b)
+        d_q = np.where(swap, gap_q * a_bq / t_q, d_q)
+        d_p = np.where(swap, d_q / ratio, d_p)
+        move_a = np.where(swap, d_p * t_p / a_ap, gap_p)
+    else:
+        move_a = gap_p
     # do not push an outcome past the demander's own position
     cap_q = np.abs(x[A, Q] - o[Q])
     cap_p = np.abs(x[B, P] - o[P])
     with np.errstate(divide="ignore", invalid="ignore"):
         f = np.minimum(1.0, np.minimum(np.where(d_q > 0, cap_q / d_q, 1.0), np.where(d_p > 0, cap_p / d_p, 1.0)))
-    d_p, d_q, move_a, move_b = d_p * f, d_q * f, move_a * f, move_b * f
+    d_p, d_q = d_p * f, d_q * f
+    gain = s_aq * d_q - s_ap * d_p
+    if not full:
+        return {"gain": gain, "feasible": feasible}
+    move_a, move_b = move_a * f, move_b * f
     dir_p = np.sign(y[B, P] - y[A, P])
     dir_q = np.sign(y[A, Q] - y[B, Q])
-    return {"gain": s_aq * d_q - s_ap * d_p, "feasible": feasible,
+    return {"gain": gain, "feasible": feasible,
             "a_from": y[A, P], "a_to": np.clip(y[A, P] + dir_p * move_a, lo[P], hi[P]),
             "b_from": y[B, Q], "b_to": np.clip(y[B, Q] + dir_q * move_b, lo[Q], hi[Q]),
             "shift_p": dir_p * d_p, "shift_q": dir_q * d_q, "outcome_p": o[P], "outcome_q": o[Q]}
@@ -149,14 +158,16 @@ def exchange_rounds(x0: np.ndarray, s: np.ndarray, c: np.ndarray, part: np.ndarr
         y = x.copy()
         free = part.copy()
         o = outcomes(y, a, part)
-        ev = evaluate_exchanges(pairs, x, y, s, a, o, tot, lo, hi)
+        ev = evaluate_exchanges(pairs, x, y, s, a, o, tot, lo, hi, full=False)
+        gain, feasible = ev["gain"], ev["feasible"]
         executed = []
         while len(A):
-            ok = ev["feasible"] & (ev["gain"] > settings.min_gain) & free[A, P] & free[B, Q]
+            ok = feasible & (gain > settings.min_gain) & free[A, P] & free[B, Q]
             if not ok.any():
                 break
-            k = int(np.argmax(np.where(ok, ev["gain"], -np.inf)))
-            ex = {"a": A[k], "b": B[k], "p": P[k], "q": Q[k], **{key: val[k] for key, val in ev.items()}}
+            k = int(np.argmax(np.where(ok, gain, -np.inf)))
+            one = evaluate_exchanges((A[k:k + 1], B[k:k + 1], P[k:k + 1], Q[k:k + 1]), x, y, s, a, o, tot, lo, hi)
+            ex = {"a": A[k], "b": B[k], "p": P[k], "q": Q[k], **{key: val[0] for key, val in one.items()}}
             p, q = int(P[k]), int(Q[k])
             y[A[k], p] = ex["a_to"]
             y[B[k], q] = ex["b_to"]
@@ -165,9 +176,14 @@ def exchange_rounds(x0: np.ndarray, s: np.ndarray, c: np.ndarray, part: np.ndarr
             executed.append(ex)
             o[[p, q]] = outcomes(y[:, [p, q]], a[:, [p, q]], part[:, [p, q]])
             touched = np.nonzero((P == p) | (P == q) | (Q == p) | (Q == q))[0]
-            sub = evaluate_exchanges((A[touched], B[touched], P[touched], Q[touched]), x, y, s, a, o, tot, lo, hi)
-            for key, val in sub.items():
-                ev[key][touched] = val
+            if len(touched) == len(A):
+                sub = evaluate_exchanges(pairs, x, y, s, a, o, tot, lo, hi, full=False)
+                gain, feasible = sub["gain"], sub["feasible"]
+            else:
+                sub = evaluate_exchanges((A[touched], B[touched], P[touched], Q[touched]), x, y, s, a, o, tot,
+                                         lo, hi, full=False)
+                gain[touched] = sub["gain"]
+                feasible[touched] = sub["feasible"]
         rounds_log.append({key: np.array([e[key] for e in executed]) for key in
                            ("a", "b", "p", "q", "a_from", "a_to", "b_from", "b_to", "gain")} if executed else {})
         voting.append(y.copy())
@@ -205,19 +221,23 @@ def exchange_model(scenario: Scenario, settings: ExchangeSettings | None = None,
         names = np.array(scenario.actors, dtype=object)
         issue_names = np.array([scenario.issues[d] for d in dims], dtype=object)
         for r, ex in enumerate(log, start=1):
-            if not ex:
-                continue
-            trades.append(pd.DataFrame({
-                "group": group, "round": r, "actor": names[ex["a"]], "moves_on": issue_names[ex["p"]],
-                "from": ex["a_from"], "to": ex["a_to"], "partner": names[ex["b"]],
-                "partner_moves_on": issue_names[ex["q"]], "partner_from": ex["b_from"],
-                "partner_to": ex["b_to"], "gain": ex["gain"]}))
+            if ex:
+                trades.append((group, r, names[ex["a"]], issue_names[ex["p"]], ex["a_from"], ex["a_to"],
+                               names[ex["b"]], issue_names[ex["q"]], ex["b_from"], ex["b_to"], ex["gain"]))
         a_idx, d_idx = np.nonzero(part)
         stack = np.stack(voting)                              # (rounds, actors, issues)
         hist.append((issue_names[d_idx], names[a_idx], stack[:, a_idx, d_idx]))
-    trades_frame = pd.concat(trades, ignore_index=True) if trades else pd.DataFrame(
-        columns=["group", "round", "actor", "moves_on", "from", "to", "partner", "partner_moves_on",
-                 "partner_from", "partner_to", "gain"])
+    columns = ["group", "round", "actor", "moves_on", "from", "to", "partner", "partner_moves_on",
+               "partner_from", "partner_to", "gain"]
+    if trades:
+        counts = [len(tr[2]) for tr in trades]
+        data = {"group": np.repeat([tr[0] for tr in trades], counts),
+                "round": np.repeat([tr[1] for tr in trades], counts)}
+        for c, col in enumerate(columns[2:], start=2):
+            data[col] = np.concatenate([tr[c] for tr in trades])
+        trades_frame = pd.DataFrame(data)
+    else:
+        trades_frame = pd.DataFrame(columns=columns)
     history = None
     if hist:
         history = pd.DataFrame({

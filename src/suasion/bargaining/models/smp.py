@@ -141,11 +141,11 @@ def bs_util(d: np.ndarray, r: np.ndarray | float) -> np.ndarray:
 
 def distance_matrix(ideal: np.ndarray, pos: np.ndarray, sal: np.ndarray) -> np.ndarray:
     """d[i, j] = salience-weighted distance from i's ideal to j's position (KTAB ``bvDiff``)."""
-    diff = ideal[:, None, :] - pos[None, :, :]
-    num = np.square(sal[:, None, :] * diff).sum(axis=2)
-    den = np.square(sal).sum(axis=1)
+    diff = ideal[..., :, None, :] - pos[..., None, :, :]
+    num = np.square(sal[..., :, None, :] * diff).sum(axis=-1)
+    den = np.square(sal).sum(axis=-1)
     with np.errstate(invalid="ignore", divide="ignore"):
-        d = np.sqrt(np.where(den[:, None] > 0, num / np.where(den > 0, den, 1.0)[:, None], 0.0))
+        d = np.sqrt(np.where(den[..., None] > 0, num / np.where(den > 0, den, 1.0)[..., None], 0.0))
     return d
 
 
@@ -190,7 +190,7 @@ def coalitions(u: np.ndarray, w: np.ndarray, rule: str, valid: np.ndarray | None
     """C[..., i, j] = 1e-8 + Σ_k [v_k(i:j)]⁺ for utilities u[..., k, option] and weights w[k]
     (KTAB ``Model::coalitions``: votes computed for i > j; C(j:i) collects their negative parts)."""
     du = u[..., :, :, None] - u[..., :, None, :]               # [..., k, i, j] = u_ki − u_kj
-    v = vote(rule, w.reshape((-1, 1, 1)), du)
+    v = vote(rule, w[..., :, None, None], du)
     if valid is not None:
         v = v * valid[..., None, :, None] * valid[..., None, None, :]
     total = v.sum(axis=-3)
@@ -253,14 +253,18 @@ def pce(c: np.ndarray, vpm: str, model: str, valid: np.ndarray | None = None) ->
 
 
 def big_r_from_prob(p: np.ndarray, rng: str) -> np.ndarray:
-    lo, hi = p.min(), p.max()
-    if not hi > lo:
-        return np.zeros_like(p)
+    """Risk attitudes from position probabilities (KTAB ``bigRfromProb``), per row of ``p``; all
+    probabilities equal (KTAB: 0/0) gives risk neutrality."""
+    lo = p.min(axis=-1, keepdims=True)
+    hi = p.max(axis=-1, keepdims=True)
+    span = np.where(hi > lo, hi - lo, 1.0)
     if rng == "Min":
-        return (p - lo) / (hi - lo)
-    if rng == "Mid":
-        return (3 * p - (hi + 2 * lo)) / (2 * (hi - lo))
-    return (2 * p - (hi + lo)) / (hi - lo)
+        r = (p - lo) / span
+    elif rng == "Mid":
+        r = (3 * p - (hi + 2 * lo)) / (2 * span)
+    else:
+        r = (2 * p - (hi + lo)) / span
+    return np.where(hi > lo, r, 0.0)
 
 
 def est_nra(rh: np.ndarray, ri: np.ndarray, adjust: str) -> np.ndarray:
@@ -277,60 +281,67 @@ def est_nra(rh: np.ndarray, ri: np.ndarray, adjust: str) -> np.ndarray:
 
 @dataclass
 class SMPState:
-    """One turn's assessment. ``util(h)`` is h's estimate of everyone's utilities,
-    U^h(i, j) = u(d_ij, R^h_i), built on demand so that the N³ array is never held whole."""
+    """One turn's assessment of a batch of B independent policy spaces with N actors each.
+    ``util(sl)`` is each initiator's estimate of everyone's utilities, U^h(i, j) = u(d_ij, R^h_i),
+    built block by block so that the B × N × N × N array is never held whole."""
 
-    positions: np.ndarray       # (N, D) in [0, 1]
-    risk: np.ndarray            # (N,) R_i
-    rhi: np.ndarray             # (N, N) R^h_i, h's estimate of i's risk attitude
-    dist: np.ndarray            # (N, N) d_ij
+    positions: np.ndarray       # (B, N, D) in [0, 1]
+    risk: np.ndarray            # (B, N) R_i
+    rhi: np.ndarray             # (B, N, N) R^h_i, h's estimate of i's risk attitude
+    dist: np.ndarray            # (B, N, N) d_ij
 
-    def util(self, h: int | slice | np.ndarray) -> np.ndarray:
-        """U^h(i, j) for h (an index → (N, N); a slice or index array → (b, N, N))."""
-        r = self.rhi[h]
-        return (1.0 - self.dist) * (1.0 + np.minimum(self.dist, 1.0) * r[..., :, None])
+    def util(self, h: slice) -> np.ndarray:
+        """U^h(i, j) for the estimators h in ``h``: (B, b, N, N)."""
+        d = self.dist[:, None]
+        return (1.0 - d) * (1.0 + np.minimum(d, 1.0) * self.rhi[:, h][..., None])
 
     def own(self) -> np.ndarray:
-        """U^i(i, j): each actor's own utility of each position, (N, N)."""
-        return bs_util(self.dist, np.diag(self.rhi)[:, None])
+        """U^i(i, j): each actor's own utility of each position, (B, N, N)."""
+        return bs_util(self.dist, np.diagonal(self.rhi, axis1=-2, axis2=-1)[..., None])
 
-    def estimated(self) -> np.ndarray:
-        """U^i(j, k) as (i, j, k) diagonals needed by the challenge step: returns U^i(j, i) and
-        U^i(j, j) as (N, N) arrays indexed [i, j]."""
-        d_ji = self.dist.T                                   # d(j, i) at [i, j]
+    def estimated(self) -> tuple[np.ndarray, np.ndarray]:
+        """U^i(j, i) and U^i(j, j) as (B, N, N) arrays indexed [b, i, j]."""
+        d_ji = np.swapaxes(self.dist, -1, -2)
         u_ji = (1.0 - d_ji) * (1.0 + np.minimum(d_ji, 1.0) * self.rhi)          # R^i_j = rhi[i, j]
-        d_jj = np.diag(self.dist)[None, :]
+        d_jj = np.diagonal(self.dist, axis1=-2, axis2=-1)[:, None, :]
         u_jj = (1.0 - d_jj) * (1.0 + np.minimum(d_jj, 1.0) * self.rhi)
         return u_ji, u_jj
 
+    def take(self, idx) -> "SMPState":
+        return SMPState(self.positions[idx], self.risk[idx], self.rhi[idx], self.dist[idx])
+
 
 def _coalitions_big(u: np.ndarray, w: np.ndarray, rule: str) -> np.ndarray:
-    """``coalitions`` for a large 2-D utility matrix, in cache-sized blocks of options."""
-    n_k, n = u.shape
-    block = max(1, int(65536 // max(1, n_k * n)))
-    pos = np.empty((n, n))
-    neg = np.empty((n, n))
+    """``coalitions`` for large utility matrices (B, K, N), in cache-sized blocks of options."""
+    n_b, n_k, n = u.shape
+    block = max(1, int(65536 // max(1, n_b * n_k * n)))
+    pos = np.empty((n_b, n, n))
+    neg = np.empty((n_b, n, n))
     for lo in range(0, n, block):
         hi = min(n, lo + block)
-        v = vote(rule, w[:, None, None], u[:, lo:hi, None] - u[:, None, :])      # (k, i-block, j)
-        size = np.abs(v).sum(axis=0)
-        total = v.sum(axis=0)
-        pos[lo:hi] = (size + total) / 2
-        neg[lo:hi] = (size - total) / 2
-    lower = np.tril(np.ones((n, n), dtype=bool), -1)
-    c = 1e-8 + np.where(lower, pos, neg.T)
-    np.fill_diagonal(c, 1e-8)
+        v = vote(rule, w[:, :, None, None], u[:, :, lo:hi, None] - u[:, :, None, :])   # (B, k, i-block, j)
+        size = np.abs(v).sum(axis=1)
+        total = v.sum(axis=1)
+        pos[:, lo:hi] = (size + total) / 2
+        neg[:, lo:hi] = (size - total) / 2
+    c = 1e-8 + np.where(_lower(n), pos, np.swapaxes(neg, -1, -2))
+    idx = np.arange(n)
+    c[:, idx, idx] = 1e-8
     return c
 
 
 def assess(pos: np.ndarray, sal: np.ndarray, cap: np.ndarray, st: SMPSettings) -> SMPState:
-    """Risk attitudes and every actor's estimate of every utility (KTAB ``setAllAUtil``)."""
+    """Risk attitudes and every actor's estimate of every utility (KTAB ``setAllAUtil``), for a batch
+    (B, N, D) of positions, (B, N, D) saliences and (B, N) capabilities (2-D inputs = one space)."""
+    if pos.ndim == 2:
+        pos, sal, cap = pos[None], sal[None], cap[None]
     d = distance_matrix(pos, pos, sal)
     rn = 1.0 - d                                             # risk-neutral utilities
-    c = _coalitions_big(rn, cap, st.voting_rule) if len(cap) > 24 else coalitions(rn, cap, st.voting_rule)
+    n = cap.shape[-1]
+    c = _coalitions_big(rn, cap, st.voting_rule) if n > 24 else coalitions(rn, cap, st.voting_rule)
     p = pce(c, st.victory_prob, st.pce)
     risk = big_r_from_prob(p, st.big_r_range)
-    rhi = est_nra(risk[:, None], risk[None, :], st.big_r_adjust)        # (h, i)
+    rhi = est_nra(risk[..., :, None], risk[..., None, :], st.big_r_adjust)        # (B, h, i)
     return SMPState(pos, risk, rhi, d)
 
 
@@ -346,48 +357,53 @@ def _third_party_terms(commit: str, uni, unj, unn):
 
 def challenge_matrix(state: SMPState, sal_total: np.ndarray, cap: np.ndarray, st: SMPSettings,
                      block: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """P[i, j] and ΔEU[i, j]: i's own estimate of its victory probability and expected gain from
-    challenging j (``probEduChlg(i, i, i, j)``), vectorised over (i, j, third party n)."""
-    n_act = state.dist.shape[0]
+    """P[b, i, j] and ΔEU[b, i, j]: i's own estimate of its victory probability and expected gain
+    from challenging j (``probEduChlg(i, i, i, j)``), vectorised over (space, i, third party n, j).
+    2-D inputs (one space) give 2-D outputs."""
+    single = sal_total.ndim == 1
+    if single:
+        sal_total, cap = sal_total[None], cap[None]
+    n_b, n_act = cap.shape
     ar = np.arange(n_act)
-    w = sal_total * cap
+    w = sal_total * cap                                      # (B, N)
     u_ij = state.own()                                       # U^i(i, j)
-    u_ii = np.diag(u_ij).copy()                              # U^i(i, i)
+    u_ii = np.diagonal(u_ij, axis1=-2, axis2=-1).copy()      # U^i(i, i)
     u_ji, u_jj = state.estimated()                           # U^i(j, i), U^i(j, j) (also U^i(n, .))
     rule = st.voting_rule
-    ci = vote(rule, w[:, None], u_ii[:, None] - u_ij)
-    cj = vote(rule, w[None, :], u_ji - u_jj)
-    chij0 = 1e-10 + np.clip(ci, 0, None) + np.clip(cj, 0, None)
-    chji0 = 1e-10 + np.clip(-ci, 0, None) + np.clip(-cj, 0, None)
+    ci = vote(rule, w[:, :, None], u_ii[:, :, None] - u_ij)
+    cj = vote(rule, w[:, None, :], u_ji - u_jj)
+    chij0 = 1e-10 + np.maximum(ci, 0.0) + np.maximum(cj, 0.0)
+    chji0 = 1e-10 + np.maximum(-ci, 0.0) + np.maximum(-cj, 0.0)
     chij = chij0.copy()
     chji = chji0.copy()
-    block = block or max(1, int(65536 // max(1, n_act * n_act)))   # keep temporaries in cache
+    block = block or max(1, int(65536 // max(1, n_b * n_act * n_act)))   # keep temporaries in cache
+    block = min(block, n_act)
     tot0 = chij0 + chji0
-    one_minus_d = 1.0 - state.dist
-    d_clip = np.minimum(state.dist, 1.0)
+    one_minus_d = (1.0 - state.dist)[:, None]
+    d_clip = np.minimum(state.dist, 1.0)[:, None]
     fast = rule == "Proportional" and st.third_party == "SemiCommit"
-    shape = (block, n_act, n_act)
+    shape = (n_b, block, n_act, n_act)
     buf_y, buf_v, buf_p = np.empty(shape), np.empty(shape), np.empty(shape)
+    wn = w[:, None, :, None]
     for lo in range(0, n_act, block):
         hi = min(n_act, lo + block)
         sl = slice(lo, hi)
         b = hi - lo
-        # layout (i, n, j): third party n on axis 1, so U^i(n, j) needs no transpose
-        uni = u_ji[sl][:, :, None]                           # U^i(n, i)
-        unn = u_jj[sl][:, :, None]                           # U^i(n, n)
-        unj = buf_y[:b]                                      # U^i(n, j) = (1 − d_nj)(1 + d_nj R^i_n)
-        np.multiply(d_clip[None], state.rhi[sl][:, :, None], out=unj)
+        # layout (space, i, n, j): third party n on axis 2, so U^i(n, j) needs no transpose
+        uni = u_ji[:, sl][..., None]                         # U^i(n, i)
+        unn = u_jj[:, sl][..., None]                         # U^i(n, n)
+        unj = buf_y[:, :b]                                   # U^i(n, j) = (1 − d_nj)(1 + d_nj R^i_n)
+        np.multiply(d_clip, state.rhi[:, sl][..., None], out=unj)
         unj += 1.0
-        unj *= one_minus_d[None]
-        wn = w[None, :, None]
-        c0 = chij0[sl][:, None, :]
-        t0 = tot0[sl][:, None, :]
+        unj *= one_minus_d
+        c0 = chij0[:, sl][:, :, None, :]
+        t0 = tot0[:, sl][:, :, None, :]
         if fast:
             # little conflict: v_n = w_n (u_ni − u_nj); P_in = (c0 + [v_n]⁺) / (c0 + c0' + |v_n|)
-            vn = buf_v[:b]
+            vn = buf_v[:, :b]
             np.subtract(uni, unj, out=vn)
             vn *= wn
-            pin = buf_p[:b]
+            pin = buf_p[:, :b]
             np.maximum(vn, 0.0, out=pin)
             pin += c0
             np.abs(vn, out=vn)
@@ -407,24 +423,27 @@ def challenge_matrix(state: SMPState, sal_total: np.ndarray, cap: np.ndarray, st
             gap_i, gap_j = a - c_, b_ - d
             vk = vote(rule, wn, gap_j + pin * (gap_i - gap_j))
         rows = np.arange(lo, hi)
-        vk[rows - lo, rows, :] = 0.0                         # n = i is a principal
-        vk[:, ar, ar] = 0.0                                  # n = j is a principal
-        total = vk.sum(axis=1)
-        size = np.abs(vk, out=vk).sum(axis=1)
-        chij[sl] += (size + total) / 2
-        chji[sl] += (size - total) / 2
+        vk[:, rows - lo, rows, :] = 0.0                      # n = i is a principal
+        vk[:, :, ar, ar] = 0.0                               # n = j is a principal
+        total = vk.sum(axis=2)
+        size = np.abs(vk, out=vk).sum(axis=2)
+        chij[:, sl] += (size + total) / 2
+        chji[:, sl] += (size - total) / 2
     p = chij / (chij + chji)
-    sj = sal_total[None, :]
-    edu = (1 - sj) * 2 * u_ii[:, None] + sj * (p * 2 * u_ii[:, None] + (1 - p) * 2 * u_ij) \
-        - (u_ii[:, None] + u_ij)
-    np.fill_diagonal(edu, -np.inf)
-    return p, edu
+    sj = sal_total[:, None, :]
+    uii = u_ii[:, :, None]
+    edu = (1 - sj) * 2 * uii + sj * (p * 2 * uii + (1 - p) * 2 * u_ij) - (uii + u_ij)
+    edu[:, ar, ar] = -np.inf
+    return (p[0], edu[0]) if single else (p, edu)
 
 
 def prob_edu(state: SMPState, sal_total: np.ndarray, cap: np.ndarray, st: SMPSettings,
-             h: int, k: int, i: int, j: int) -> tuple[float, float]:
-    """One ``probEduChlg(h, k, i, j)``: h's estimate of P[i beats j] and of k's gain."""
-    u = state.util(h)
+             h: int, k: int, i: int, j: int, space: int = 0) -> tuple[float, float]:
+    """One ``probEduChlg(h, k, i, j)`` in one space: h's estimate of P[i beats j] and of k's gain
+    (KTAB's scalar form; the vectorised ``challenge_matrix`` computes the h = k = i case)."""
+    u = state.util(slice(h, h + 1))[space, 0]
+    if sal_total.ndim == 2:
+        sal_total, cap = sal_total[space], cap[space]
     n_act = u.shape[0]
     w = sal_total * cap
     rule = st.voting_rule
@@ -452,7 +471,7 @@ def _round4(x: np.ndarray) -> np.ndarray:
     return np.floor(0.5 + x * 10000.0).astype(np.int64) / 10000.0
 
 
-def interpolate(xi: np.ndarray, si: np.ndarray, pi: float, xj: np.ndarray, sj: np.ndarray, pj: float,
+def interpolate(xi: np.ndarray, si: np.ndarray, pi, xj: np.ndarray, sj: np.ndarray, pj,
                 method: str) -> tuple[np.ndarray, np.ndarray]:
     """KTAB ``interpolateBrgn``: the positions i and j are asked to adopt (per dimension)."""
     if method == "S2PMax":
@@ -470,132 +489,169 @@ def interpolate(xi: np.ndarray, si: np.ndarray, pi: float, xj: np.ndarray, sj: n
 
 def smp_step(pos: np.ndarray, sal: np.ndarray, cap: np.ndarray, st: SMPSettings, state: SMPState,
              rng: np.random.Generator) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """One turn: challenges, bargains, resolution. Returns the new positions and the bargains."""
-    n_act = pos.shape[0]
-    sal_total = sal.sum(axis=1)
+    """One turn for a batch of spaces (B, N, D) (2-D inputs = one space): challenges, bargains,
+    resolution. Returns the new positions and the bargains (``space`` gives each one's space)."""
+    single = pos.ndim == 2
+    if single:
+        pos, sal, cap = pos[None], sal[None], cap[None]
+    n_b, n_act, _ = pos.shape
+    sal_total = sal.sum(axis=-1)
     p, edu = challenge_matrix(state, sal_total, cap, st)
     masked = np.where(edu > 1e-5, edu, -np.inf)
-    target = np.argmax(masked, axis=1)                       # first maximum, as KTAB's strict >
-    inits = np.nonzero(np.isfinite(masked[np.arange(n_act), target]))[0]
-    tgts = target[inits]
-    pij = p[inits, tgts]
-    bi, bj = interpolate(pos[inits], sal[inits], pij[:, None], pos[tgts], sal[tgts], 1 - pij[:, None],
-                         st.inter_vec_bargain)
-    ini, rcv, gain, prob = inits, tgts, edu[inits, tgts], pij
+    target = np.argmax(masked, axis=-1)                      # first maximum, as KTAB's strict >
+    has = np.isfinite(np.take_along_axis(masked, target[..., None], axis=-1)[..., 0])
+    sp, inits = np.nonzero(has)                              # ordered by space, then initiator
+    tgts = target[sp, inits]
+    pij = p[sp, inits, tgts]
+    bi, bj = interpolate(pos[sp, inits], sal[sp, inits], pij[:, None], pos[sp, tgts], sal[sp, tgts],
+                         1 - pij[:, None], st.inter_vec_bargain)
+    ini, rcv, space, gain, prob = inits, tgts, sp, edu[sp, inits, tgts], pij
     per_init = 1
     if st.bargain_model != "InitOnlyInterp" and len(inits):
-        pj_est = np.array([prob_edu(state, sal_total, cap, st, j, i, i, j)[0] for i, j in zip(inits, tgts)])
-        bi2, bj2 = interpolate(pos[inits], sal[inits], pj_est[:, None], pos[tgts], sal[tgts],
+        pj_est = np.array([prob_edu(state, sal_total, cap, st, j, i, i, j, b)[0]
+                           for b, i, j in zip(sp, inits, tgts)])
+        bi2, bj2 = interpolate(pos[sp, inits], sal[sp, inits], pj_est[:, None], pos[sp, tgts], sal[sp, tgts],
                                1 - pj_est[:, None], st.inter_vec_bargain)
         if st.bargain_model == "InitRcvrInterp":
             per_init = 2                                     # brgnIIJ then brgnJIJ
             bi = np.stack([bi, bi2], axis=1).reshape(-1, bi.shape[1])
             bj = np.stack([bj, bj2], axis=1).reshape(-1, bj.shape[1])
-            ini, rcv = np.repeat(inits, 2), np.repeat(tgts, 2)
+            ini, rcv, space = np.repeat(inits, 2), np.repeat(tgts, 2), np.repeat(sp, 2)
             gain, prob = np.repeat(gain, 2), np.stack([pij, pj_est], axis=1).ravel()
         else:
-            wi = (cap * sal_total)[inits][:, None]
-            wj = (cap * sal_total)[tgts][:, None]
+            wts = cap * sal_total
+            wi, wj = wts[sp, inits][:, None], wts[sp, tgts][:, None]
             bi, bj = (wi * bi + wj * bi2) / (wi + wj), (wi * bj + wj * bj2) / (wi + wj)
-    bargains = {"initiator": ini, "receiver": rcv, "init_pos": bi, "rcvr_pos": bj, "gain": gain, "prob": prob}
+    bargains = {"space": space, "initiator": ini, "receiver": rcv, "init_pos": bi, "rcvr_pos": bj,
+                "gain": gain, "prob": prob}
     new = pos.copy()
-    if len(ini) == 0:
-        return new, bargains
-    # queues in KTAB's order: initiators in index order; each actor's status quo comes first among
-    # its own entries (option 0 = status quo, option m + 1 = bargain m)
-    queues: list[list[int]] = [[] for _ in range(n_act)]
-    m = 0
-    init_set = {int(i): k for k, i in enumerate(inits)}
-    for i in range(n_act):
-        queues[i].append(0)
-        if i in init_set:
-            for _ in range(per_init):
-                queues[i].append(m + 1)
-                queues[int(rcv[m])].append(m + 1)
-                m += 1
-    # value of each bargain's resulting state to each actor (mean utility of all positions)
-    u_own = state.own()                                       # U^a(a, n)
-    base = u_own.sum(axis=1)                                  # Σ_n U^a(a, n)
-    d_init = distance_matrix(pos, bi, sal)                    # (a, m)
-    d_rcv = distance_matrix(pos, bj, sal)
-    u_b = (base[:, None] - u_own[:, ini] - u_own[:, rcv] + bs_util(d_init, state.risk[:, None])
-           + bs_util(d_rcv, state.risk[:, None])) / n_act     # (a, m)
-    u_all = np.column_stack([base / n_act, u_b])              # (a, 1 + m)
-    by_length: dict[int, list[int]] = {}
-    for k, q in enumerate(queues):
-        if len(q) > 1:                                       # a queue of one is the status quo
-            by_length.setdefault(len(q), []).append(k)
-    for length, ks in by_length.items():
-        cols = np.array([queues[k] for k in ks])             # (K, L)
-        uq = np.transpose(u_all[:, cols], (1, 0, 2))         # (K, a, L)
-        probs = pce(coalitions(uq, cap, st.voting_rule), st.victory_prob, st.pce)
-        if st.transitions == "Deterministic":
-            choice = np.argmax(np.abs(probs), axis=1)
-        else:
-            choice = np.array([rng.choice(length, p=pk / pk.sum()) for pk in probs])
-        for k, c in zip(ks, choice):
-            opt = queues[k][int(c)] - 1
-            if opt >= 0:
-                new[k] = bi[opt] if ini[opt] == k else bj[opt]
+    if len(ini):
+        # queues in KTAB's order: initiators in index order, each actor's status quo first among its
+        # own entries. Option codes: b = status quo of space b; n_b + m = bargain m.
+        n_m = len(ini)
+        m_idx = np.arange(n_m)
+        own_b = np.concatenate([space, space])
+        own_k = np.concatenate([ini, rcv])
+        keys = np.unique(own_b * n_act + own_k)              # (space, actor) with a bargain: queue > 1
+        e_b = np.concatenate([own_b, keys // n_act])
+        e_k = np.concatenate([own_k, keys % n_act])
+        e_i = np.concatenate([ini, ini, keys % n_act])       # position in KTAB's initiator loop
+        e_kind = np.concatenate([np.ones(2 * n_m, int), np.zeros(len(keys), int)])
+        e_code = np.concatenate([n_b + m_idx, n_b + m_idx, keys // n_act])
+        order = np.lexsort((e_code, e_kind, e_i, e_k, e_b))
+        e_b, e_k, e_code = e_b[order], e_k[order], e_code[order]
+        starts = np.flatnonzero(np.r_[True, (np.diff(e_b) != 0) | (np.diff(e_k) != 0)])
+        lengths = np.diff(np.r_[starts, len(e_b)])
+        # value of each option's resulting state to each actor (mean utility of all positions)
+        u_own = state.own()                                   # (B, a, n) = U^a(a, n)
+        base = u_own.sum(axis=-1)                             # (B, a)
+        d_init = distance_matrix(pos[space], bi[:, None, :], sal[space])[..., 0]   # (M, a)
+        d_rcv = distance_matrix(pos[space], bj[:, None, :], sal[space])[..., 0]
+        r_sp = state.risk[space]
+        u_b = (base[space] - u_own[space, :, ini] - u_own[space, :, rcv] + bs_util(d_init, r_sp)
+               + bs_util(d_rcv, r_sp)) / n_act                # (M, a)
+        options = np.concatenate([base / n_act, u_b])         # (B + M, a)
+        for length in np.unique(lengths).tolist():
+            st_l = starts[lengths == length]
+            codes = e_code[st_l[:, None] + np.arange(length)]  # (K, L)
+            qb, qk = e_b[st_l], e_k[st_l]
+            uq = np.swapaxes(options[codes], -1, -2)          # (K, a, L)
+            probs = pce(coalitions(uq, cap[qb], st.voting_rule), st.victory_prob, st.pce)
+            if st.transitions == "Deterministic":
+                choice = np.argmax(np.abs(probs), axis=1)
+            else:
+                choice = np.array([rng.choice(length, p=pk / pk.sum()) for pk in probs])
+            m = codes[np.arange(len(st_l)), choice] - n_b
+            go = m >= 0
+            qb, qk, m = qb[go], qk[go], m[go]
+            new[qb, qk] = np.where((ini[m] == qk)[:, None], bi[m], bj[m])
+    if single:
+        bargains = {key: val for key, val in bargains.items() if key != "space"}
+        return new[0], bargains
     return new, bargains
 
 
-def state_distance(a: np.ndarray, b: np.ndarray) -> float:
-    return float(np.sqrt(np.square(a - b).sum(axis=1)).sum())
+def state_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Σ_i ‖a_i − b_i‖ per space (KTAB ``stateDist``)."""
+    return np.sqrt(np.square(a - b).sum(axis=-1)).sum(axis=-1)
+
+
+def run_smp_batch(pos: np.ndarray, sal: np.ndarray, cap: np.ndarray, settings: SMPSettings | None = None,
+                  on_turn: Callable[[int], None] | None = None) -> list[dict]:
+    """Run the SMP on a batch of independent spaces with the same number of actors and dimensions:
+    positions (B, N, D) in [0, 1], saliences (B, N, D) in [0, 1], capabilities (B, N). Each space
+    stops by KTAB's rule on its own; the result is one dict per space as :func:`run_smp` returns."""
+    st = (settings or SMPSettings()).normalised()
+    rng = np.random.default_rng(st.seed)
+    pos = np.array(pos, dtype=float)
+    sal = np.asarray(sal, dtype=float)
+    cap = np.asarray(cap, dtype=float)
+    n_b = pos.shape[0]
+    history = [[pos[b].copy()] for b in range(n_b)]
+    bargain_log: list[list[dict]] = [[] for _ in range(n_b)]
+    active = np.arange(n_b)
+    turns = np.zeros(n_b, dtype=int)
+    d01 = np.zeros(n_b)
+    state = assess(pos, sal, cap, st)
+    turn = 0
+    while len(active):
+        turn += 1
+        new, bargains = smp_step(pos[active], sal[active], cap[active], st, state, rng)
+        moved = state_distance(new, pos[active])
+        pos[active] = new
+        for k, b in enumerate(active.tolist()):
+            history[b].append(new[k].copy())
+            sel = bargains["space"] == k
+            bargain_log[b].append({key: val[sel] for key, val in bargains.items() if key != "space"})
+        if turn == 1:
+            d01[active] = moved + st.min_sig_delta
+        turns[active] = turn
+        if on_turn:
+            on_turn(turn)
+        done = (turn >= st.max_turns) | ((turn >= st.min_turns) & (moved / d01[active] < st.min_delta_ratio))
+        active = active[~done]
+        if len(active):
+            state = assess(pos[active], sal[active], cap[active], st)
+    final = assess(pos, sal, cap, st)
+    out = []
+    for b in range(n_b):
+        fs = final.take(slice(b, b + 1))
+        prob = position_probabilities(fs, cap[b], st)
+        p_b = pos[b]
+        if st.forecast == "pce_mean":
+            forecast = prob @ p_b
+        elif st.forecast == "pce_mode":
+            forecast = p_b[int(np.argmax(prob))]
+        else:
+            w = cap[b][:, None] * sal[b]
+            forecast = np.array([weighted_mean(p_b[:, k], w[:, k]) for k in range(p_b.shape[1])])
+        out.append({"positions": history[b], "risk": fs.risk[0], "bargains": bargain_log[b],
+                    "probability": prob, "forecast": forecast, "turns": int(turns[b])})
+    return out
 
 
 def run_smp(pos: np.ndarray, sal: np.ndarray, cap: np.ndarray, settings: SMPSettings | None = None,
             on_turn: Callable[[int], None] | None = None) -> dict:
     """Run the SMP on positions (N, D) in [0, 1], saliences (N, D) in [0, 1] and capabilities (N,).
 
-    Returns ``positions`` (list of (N, D) arrays, turn 0 = input), ``risk`` per turn, ``bargains``
-    per turn, ``probability`` (PCE probability of each actor's final position) and ``forecast`` (D,)."""
-    st = (settings or SMPSettings()).normalised()
-    rng = np.random.default_rng(st.seed)
-    pos = np.asarray(pos, dtype=float)
-    sal = np.asarray(sal, dtype=float)
-    cap = np.asarray(cap, dtype=float)
-    history = [pos.copy()]
-    risks, bargain_log = [], []
-    state = assess(pos, sal, cap, st)
-    turn = 0
-    while True:
-        turn += 1
-        risks.append(state.risk)
-        pos, bargains = smp_step(pos, sal, cap, st, state, rng)
-        history.append(pos.copy())
-        bargain_log.append(bargains)
-        state = assess(pos, sal, cap, st)
-        if on_turn:
-            on_turn(turn)
-        d01 = state_distance(history[0], history[1]) + st.min_sig_delta
-        dxy = state_distance(history[-1], history[-2])
-        if turn >= st.max_turns or (turn >= st.min_turns and dxy / d01 < st.min_delta_ratio):
-            break
-    risks.append(state.risk)
-    prob = position_probabilities(state, cap, st)
-    if st.forecast == "pce_mean":
-        forecast = prob @ pos
-    elif st.forecast == "pce_mode":
-        forecast = pos[int(np.argmax(prob))]
-    else:
-        w = cap[:, None] * sal
-        forecast = np.array([weighted_mean(pos[:, k], w[:, k]) for k in range(pos.shape[1])])
-    return {"positions": history, "risk": risks, "bargains": bargain_log, "probability": prob,
-            "forecast": forecast, "turns": turn}
+    Returns ``positions`` (list of (N, D) arrays, turn 0 = input), ``bargains`` per turn, ``risk``
+    (final risk attitudes), ``probability`` (PCE probability of each actor's final position),
+    ``forecast`` (D,) and ``turns``."""
+    return run_smp_batch(np.asarray(pos, float)[None], np.asarray(sal, float)[None],
+                         np.asarray(cap, float)[None], settings, on_turn)[0]
 
 
 def position_probabilities(state: SMPState, cap: np.ndarray, st: SMPSettings, tol: float = 1e-10
                            ) -> np.ndarray:
     """PCE probability that each actor's position wins (KTAB ``pDist(-1)``: own risk-aware
-    utilities, capability weights, proportional votes, over unique positions); an actor's value is
-    the probability of its (shared) position, spread equally over actors sharing it so the vector
-    sums to 1."""
-    pos = state.positions
+    utilities, capability weights, proportional votes, over unique positions), for a one-space state;
+    an actor's value is the probability of its (shared) position, spread equally over the actors
+    sharing it so the vector sums to 1."""
+    pos = state.positions[0]
     close = np.sqrt(np.square(pos[:, None, :] - pos[None, :, :]).sum(axis=2)) < tol
     first = np.argmax(close, axis=1)                         # first equivalent actor
     uniq, label = np.unique(first, return_inverse=True)
-    u_own = state.own()[:, uniq]
+    u_own = state.own()[0][:, uniq]
     c = coalitions(u_own, cap, "Proportional")
     p_u = pce(c, st.victory_prob, st.pce)
     counts = np.bincount(label, minlength=len(uniq))
@@ -605,7 +661,8 @@ def position_probabilities(state: SMPState, cap: np.ndarray, st: SMPSettings, to
 # ----------------------------------------------------------------------------- scenario wrapper
 def smp(scenario: Scenario, settings: SMPSettings | None = None, on_turn: Callable[[int], None] | None = None,
         **overrides) -> ModelResult:
-    """Run the SMP on each policy space of ``scenario`` (see the module docstring)."""
+    """Run the SMP on each policy space of ``scenario`` (see the module docstring); spaces with the
+    same numbers of actors and dimensions run together as one batch."""
     settings = settings or SMPSettings()
     if overrides:
         settings = SMPSettings(**{**asdict(settings), **overrides})
@@ -616,6 +673,7 @@ def smp(scenario: Scenario, settings: SMPSettings | None = None, on_turn: Callab
     hist_frames: list[pd.DataFrame] = []
     summ_rows: list[tuple] = []
     turns: dict[str, int] = {}
+    prepared: dict[tuple[int, int], list[tuple]] = {}
     for dims in spaces:
         part = scenario.participates[:, dims].any(axis=1)
         idx = np.nonzero(part)[0]
@@ -624,27 +682,30 @@ def smp(scenario: Scenario, settings: SMPSettings | None = None, on_turn: Callab
         lo, hi = scenario.scale[dims, 0], scenario.scale[dims, 1]
         raw = scenario.position[np.ix_(idx, dims)]
         sal = np.nan_to_num(scenario.salience[np.ix_(idx, dims)], nan=0.0)
-        mid = (lo + hi) / 2
-        raw = np.where(np.isfinite(raw), raw, mid[None, :])
+        raw = np.where(np.isfinite(raw), raw, ((lo + hi) / 2)[None, :])
         pos = (raw - lo) / (hi - lo)
         cap = scenario.capability[idx][:, dims].max(axis=1)
-        if len(idx) == 1:
-            result = {"positions": [pos, pos], "forecast": pos[0], "turns": 0, "probability": np.ones(1)}
+        prepared.setdefault((len(idx), len(dims)), []).append((dims, idx, lo, hi, pos, sal, cap))
+    for (n_act, _), items in prepared.items():
+        if n_act == 1:
+            results = [{"positions": [it[4], it[4]], "forecast": it[4][0], "turns": 0} for it in items]
         else:
-            result = run_smp(pos, sal, cap, st, on_turn)
-        stack = np.stack(result["positions"])                 # (T, n, D)
-        n_t = stack.shape[0]
-        for k, d in enumerate(dims):
-            out[d] = result["forecast"][k] * (hi[k] - lo[k]) + lo[k]
-            turns[scenario.issues[d]] = result["turns"]
-            vals = stack[:, :, k] * (hi[k] - lo[k]) + lo[k]     # (T, n)
-            w = cap * sal[:, k]
-            for t_, row in enumerate(vals):
-                summ_rows.append((scenario.issues[d], t_, weighted_median(row, w), weighted_mean(row, w)))
-            hist_frames.append(pd.DataFrame({
-                "issue": scenario.issues[d], "round": np.repeat(np.arange(n_t), len(idx)),
-                "actor": np.tile(np.array(scenario.actors, dtype=object)[idx], n_t),
-                "position": vals.ravel()}))
+            results = run_smp_batch(np.stack([it[4] for it in items]), np.stack([it[5] for it in items]),
+                                    np.stack([it[6] for it in items]), st, on_turn)
+        for (dims, idx, lo, hi, _, sal, cap), result in zip(items, results):
+            stack = np.stack(result["positions"])             # (T, n, D)
+            n_t = stack.shape[0]
+            for k, d in enumerate(dims):
+                out[d] = result["forecast"][k] * (hi[k] - lo[k]) + lo[k]
+                turns[scenario.issues[d]] = result["turns"]
+                vals = stack[:, :, k] * (hi[k] - lo[k]) + lo[k]  # (T, n)
+                w = cap * sal[:, k]
+                for t_, row in enumerate(vals):
+                    summ_rows.append((scenario.issues[d], t_, weighted_median(row, w), weighted_mean(row, w)))
+                hist_frames.append(pd.DataFrame({
+                    "issue": scenario.issues[d], "round": np.repeat(np.arange(n_t), len(idx)),
+                    "actor": np.tile(np.array(scenario.actors, dtype=object)[idx], n_t),
+                    "position": vals.ravel()}))
     history = (pd.concat(hist_frames, ignore_index=True) if hist_frames
                else pd.DataFrame(columns=["issue", "round", "actor", "position"]))
     summary = pd.DataFrame(summ_rows, columns=["issue", "round", "median", "mean"])
