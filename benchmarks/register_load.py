@@ -20,7 +20,8 @@ The machine's load average is printed, since other work on the host changes the 
 from __future__ import annotations
 
 import argparse
-import asyncio
+import http.client
+import json
 import os
 import random
 import socket
@@ -28,6 +29,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -87,45 +89,59 @@ def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     raise SystemExit("server did not start")
 
 
-async def run_load(base: str, token: str, ids: list[int], clients: int, total: int,
-                   kind: str, think_ms: float = 0.0) -> tuple[list[float], float, dict[int, int]]:
-    """``total`` requests spread over ``clients`` concurrent clients: latencies (s), wall time, status counts."""
+def run_load(port: int, token: str, ids: list[int], clients: int, total: int, kind: str,
+             think_ms: float = 0.0) -> tuple[list[float], float, dict[int, int]]:
+    """``total`` requests spread over ``clients`` concurrent clients (one thread and one keep-alive
+    connection each, stdlib http.client: light enough not to be the bottleneck, unlike an
+    asyncio httpx pool): latencies (s), wall time, status counts."""
     latencies: list[float] = []
     statuses: dict[int, int] = {}
+    lock = threading.Lock()
     per_client = max(1, total // clients)
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, timeout=60,
-                                 limits=limits) as http:
-        async def client(n: int) -> None:
-            rng = random.Random(n)
-            own = ids[n % len(ids)]
-            version = None
-            for i in range(per_client):
-                if kind == "read":
-                    if i % 2 == 0:
-                        url, params = f"/engagements/{rng.choice(ids)}", None
-                    else:
-                        url, params = "/engagements", {"partner": rng.choice(PARTNERS), "limit": 20}
-                    t0 = time.perf_counter()
-                    r = await http.get(url, params=params)
-                else:
-                    if version is None:
-                        version = (await http.get(f"/engagements/{own}")).json()["version"]
-                    t0 = time.perf_counter()
-                    r = await http.patch(f"/engagements/{own}", json={"version": version, "notes": f"w{i}"})
-                    if r.status_code == 200:
-                        version = r.json()["version"]
-                    else:
-                        version = None
-                latencies.append(time.perf_counter() - t0)
-                statuses[r.status_code] = statuses.get(r.status_code, 0) + 1
-                if think_ms:
-                    await asyncio.sleep(rng.uniform(0, 2 * think_ms) / 1000)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
 
-        t0 = time.perf_counter()
-        await asyncio.gather(*(client(n) for n in range(clients)))
-        wall = time.perf_counter() - t0
-    return latencies, wall, statuses
+    def client(n: int) -> None:
+        rng = random.Random(n)
+        own = ids[n % len(ids)]
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+        version = None
+        mine: list[float] = []
+        codes: list[int] = []
+        for i in range(per_client):
+            if kind == "read":
+                path = (f"/engagements/{rng.choice(ids)}" if i % 2 == 0
+                        else f"/engagements?partner={rng.choice(PARTNERS)}&limit=20")
+                t0 = time.perf_counter()
+                conn.request("GET", path, headers=headers)
+                r = conn.getresponse()
+                body = r.read()
+            else:
+                if version is None:
+                    conn.request("GET", f"/engagements/{own}", headers=headers)
+                    version = json.loads(conn.getresponse().read())["version"]
+                t0 = time.perf_counter()
+                conn.request("PATCH", f"/engagements/{own}", headers=headers,
+                             body=json.dumps({"version": version, "notes": f"w{i}"}))
+                r = conn.getresponse()
+                body = r.read()
+                version = json.loads(body)["version"] if r.status == 200 else None
+            mine.append(time.perf_counter() - t0)
+            codes.append(r.status)
+            if think_ms:
+                time.sleep(rng.uniform(0, 2 * think_ms) / 1000)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            for code in codes:
+                statuses[code] = statuses.get(code, 0) + 1
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return latencies, time.perf_counter() - t0, statuses
 
 
 def summary(name: str, latencies: list[float], wall: float, statuses: dict[int, int]) -> dict[str, float]:
@@ -156,12 +172,12 @@ def main() -> None:
         print(f"register API on {base}, {args.records} engagements, backend "
               f"{'SQLite' if args.db is None else args.db.split(':')[0]}, {args.workers} worker(s), "
               f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}, think time {args.think_ms:g} ms")
-        asyncio.run(run_load(base, token, ids, 4, 200, "read"))  # warm-up
-        base_reads = summary("reads, 1 client (baseline)", *asyncio.run(run_load(base, token, ids, 1, 300, "read")))
-        reads = summary(f"reads, {args.clients} clients", *asyncio.run(
-            run_load(base, token, ids, args.clients, args.requests, "read", args.think_ms)))
-        writes = summary(f"writes, {args.clients} clients", *asyncio.run(
-            run_load(base, token, ids, args.clients, args.requests, "write", args.think_ms)))
+        run_load(port, token, ids, 4, 200, "read")  # warm-up
+        base_reads = summary("reads, 1 client (baseline)", *run_load(port, token, ids, 1, 300, "read"))
+        reads = summary(f"reads, {args.clients} clients",
+                        *run_load(port, token, ids, args.clients, args.requests, "read", args.think_ms))
+        writes = summary(f"writes, {args.clients} clients",
+                         *run_load(port, token, ids, args.clients, args.requests, "write", args.think_ms))
         print(f"ratio vs baseline: read p95 x{reads['p95_ms'] / base_reads['p95_ms']:.1f}, "
               f"read throughput x{reads['throughput'] / base_reads['throughput']:.2f}")
         verdict = "meets" if reads["p95_ms"] <= 100 else "misses"
