@@ -33,7 +33,7 @@ def timed(fn, *args, **kw):
 
 
 def deu_backtest(shared: Path) -> None:
-    from suasion.bargaining.backtest import backtest
+    from suasion.bargaining.backtesting import backtest
 
     path = shared / "bargaining" / "deu" / "deu_dev.csv"
     print("== DEU backtest, all models (target <= 10 s) ==")
@@ -49,7 +49,7 @@ def deu_backtest(shared: Path) -> None:
         from suasion.bargaining.registry import run_model
 
         scen = read_scenario(path, "deu")
-        from suasion.bargaining.backtest import scored_issues
+        from suasion.bargaining.backtesting import scored_issues
 
         sub = scen.subset(scored_issues(scen))
         _, wall, cpu = timed(run_model, name, sub)

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from suasion.bargaining.backtest import backtest, bootstrap_mean_interval
+from suasion.bargaining.backtesting import backtest, bootstrap_mean_interval
 from suasion.cli import app
 
 runner = CliRunner()
+FIX = __import__("pathlib").Path(__file__).resolve().parents[1] / "fixtures" / "bargaining"
 
 
 def test_bootstrap_interval_contains_mean_and_shrinks():
@@ -95,3 +96,21 @@ def test_parallel_backtest_gives_the_same_predictions(fixtures):
     one = backtest(fixtures / "deu_sample.tsv", "deu", models=("compromise", "bdm", "exchange"), jobs=1)
     two = backtest(fixtures / "deu_sample.tsv", "deu", models=("compromise", "bdm", "exchange"), jobs=2)
     pd.testing.assert_frame_equal(one.predictions, two.predictions)
+
+
+def test_cli_forecast_writes_history(fixtures, tmp_path):
+    out = tmp_path / "hist.csv"
+    res = runner.invoke(app, ["forecast", str(fixtures / "SOE-Pol-Comp.csv"), "--model", "smp", "--history",
+                              str(out), "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    hist = pd.read_csv(out)
+    assert set(hist.columns) == {"issue", "round", "actor", "position"}
+    assert hist["round"].max() == 27 and hist["actor"].nunique() == 13
+
+
+def test_public_api_names():
+    import suasion
+
+    scen = suasion.read_scenario(FIX / "emission_standards.csv")
+    assert suasion.forecast(scen)["forecast"].iloc[0] == pytest.approx(7.39, abs=0.01)
+    assert callable(suasion.exchanges) and callable(suasion.backtest)

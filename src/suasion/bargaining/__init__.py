@@ -14,9 +14,9 @@ _API = {
     "read_scenario": "suasion.bargaining.readers",
     "forecast": "suasion.bargaining.api",
     "exchanges": "suasion.bargaining.api",
-    "backtest": "suasion.bargaining.backtest",
-    "sensitivity": "suasion.bargaining.sensitivity",
+    "backtest": "suasion.bargaining.backtesting",
     "Scenario": "suasion.bargaining.scenario",
+    "run_model": "suasion.bargaining.registry",
 }
 
 __all__ = sorted(_API)

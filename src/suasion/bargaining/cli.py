@@ -51,6 +51,8 @@ def forecast_command(
     seed: int = typer.Option(0, help="Random seed of the Monte Carlo runs."),
     input_format: Optional[ScenarioFormat] = typer.Option(None, "--input-format", help="Scenario format "
                                                           "(default: detected)."),
+    history: Optional[Path] = typer.Option(None, "--history", help="Write the round-by-round positions "
+                                           "(issue, round, actor, position) of a dynamic model to this CSV."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
 ) -> None:
     """Forecast the outcome of every issue of a negotiation scenario."""
@@ -66,6 +68,14 @@ def forecast_command(
                              on_run=lambda done, total: bar.update(task, completed=done))
     else:
         frame = forecast(scen, model.value)
+    if history is not None:
+        from suasion.bargaining.registry import run_model
+
+        result = run_model(model.value, scen)
+        if result.history is None:
+            typer.echo(f"{model.value} is a static model: no history to write", err=True)
+        else:
+            result.history.to_csv(history, index=False)
     emit(frame, fmt, title=f"{scen.name}: {model.value} forecast")
 
 
@@ -114,7 +124,7 @@ def backtest_command(
     output: OutputFormat = typer.Option(OutputFormat.table, "--output", help="table, csv or json."),
 ) -> None:
     """MAE of every model against the known outcomes, with bootstrap 95% intervals."""
-    from suasion.bargaining.backtest import backtest
+    from suasion.bargaining.backtesting import backtest
 
     names = [m.strip() for m in models.split(",") if m.strip()]
     with _progress() as bar:
