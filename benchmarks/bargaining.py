@@ -130,8 +130,9 @@ def scaling(quick: bool) -> None:
         res["smp"].append(w / reps_s)
     for model, times in res.items():
         k = np.polyfit(np.log(sizes), np.log(times), 1)[0]
+        k_hi = np.log(times[-1] / times[-2]) / np.log(sizes[-1] / sizes[-2])
         cells = ", ".join(f"N={n}: {t * 1000:.2f} ms" for n, t in zip(sizes, times))
-        print(f"{model}: {cells}; time per round ~ N^{k:.2f}")
+        print(f"{model}: {cells}; fitted time per round ~ N^{k:.2f} (N^{k_hi:.2f} between 30 and 100)")
     print("(BDM is O(N^3) per round: the probability matrix sums over third parties for every dyad; SMP is "
           "O(N^3): the challenge step sums over third parties for every (initiator, target) pair — "
           "fixed costs dominate at small N)")

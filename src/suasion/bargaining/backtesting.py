@@ -39,7 +39,8 @@ _HEAVY = {"smp": 8, "exchange": 4, "bdm": 2}       # chunks per model when runni
 
 
 def _forecast_chunk(name: str, scenario: Scenario, settings: Mapping[str, Any]) -> np.ndarray:
-    return run_model(name, scenario, **dict(settings)).forecast.to_numpy(dtype=float)
+    extra = {"history": False} if name in ("bdm", "smp") else {}
+    return run_model(name, scenario, **{**extra, **dict(settings)}).forecast.to_numpy(dtype=float)
 
 
 def _chunks(scenario: Scenario, n: int) -> list[np.ndarray]:

@@ -245,7 +245,8 @@ def bdm_issue(x: np.ndarray, c: np.ndarray, s: np.ndarray, settings: BDMSettings
     return final, positions, stats
 
 
-def bdm(scenario: Scenario, settings: BDMSettings | None = None, **overrides) -> ModelResult:
+def bdm(scenario: Scenario, settings: BDMSettings | None = None, history: bool = True,
+        **overrides) -> ModelResult:
     """The BDM challenge model on every issue of ``scenario`` (see the module docstring)."""
     settings = settings or BDMSettings()
     if overrides:
@@ -263,11 +264,13 @@ def bdm(scenario: Scenario, settings: BDMSettings | None = None, **overrides) ->
         final, positions, stats = bdm_issue(x, c, s, settings, bounds, rng)
         out[d] = final
         issue = scenario.issues[d]
+        if not history:
+            continue
         for rnd, (pos, (mu, mean)) in enumerate(zip(positions, stats)):
             summ_rows.append((issue, rnd, mu, mean))
             for a_i, p in zip(idx, pos):
                 hist_rows.append((issue, rnd, scenario.actors[a_i], p))
-    history = pd.DataFrame(hist_rows, columns=["issue", "round", "actor", "position"])
-    summary = pd.DataFrame(summ_rows, columns=["issue", "round", "median", "mean"])
+    hist = pd.DataFrame(hist_rows, columns=["issue", "round", "actor", "position"]) if history else None
+    summary = pd.DataFrame(summ_rows, columns=["issue", "round", "median", "mean"]) if history else None
     return ModelResult("bdm", pd.Series(out, index=list(scenario.issues), name="forecast"),
-                       settings=asdict(settings), history=history, summary=summary)
+                       settings=asdict(settings), history=hist, summary=summary)

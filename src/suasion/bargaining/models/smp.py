@@ -660,7 +660,7 @@ def position_probabilities(state: SMPState, cap: np.ndarray, st: SMPSettings, to
 
 # ----------------------------------------------------------------------------- scenario wrapper
 def smp(scenario: Scenario, settings: SMPSettings | None = None, on_turn: Callable[[int], None] | None = None,
-        **overrides) -> ModelResult:
+        history: bool = True, **overrides) -> ModelResult:
     """Run the SMP on each policy space of ``scenario`` (see the module docstring); spaces with the
     same numbers of actors and dimensions run together as one batch."""
     settings = settings or SMPSettings()
@@ -698,6 +698,8 @@ def smp(scenario: Scenario, settings: SMPSettings | None = None, on_turn: Callab
             for k, d in enumerate(dims):
                 out[d] = result["forecast"][k] * (hi[k] - lo[k]) + lo[k]
                 turns[scenario.issues[d]] = result["turns"]
+                if not history:
+                    continue
                 vals = stack[:, :, k] * (hi[k] - lo[k]) + lo[k]  # (T, n)
                 w = cap * sal[:, k]
                 for t_, row in enumerate(vals):
@@ -706,9 +708,10 @@ def smp(scenario: Scenario, settings: SMPSettings | None = None, on_turn: Callab
                     "issue": scenario.issues[d], "round": np.repeat(np.arange(n_t), len(idx)),
                     "actor": np.tile(np.array(scenario.actors, dtype=object)[idx], n_t),
                     "position": vals.ravel()}))
-    history = (pd.concat(hist_frames, ignore_index=True) if hist_frames
-               else pd.DataFrame(columns=["issue", "round", "actor", "position"]))
+    hist = (pd.concat(hist_frames, ignore_index=True) if hist_frames
+            else pd.DataFrame(columns=["issue", "round", "actor", "position"]))
     summary = pd.DataFrame(summ_rows, columns=["issue", "round", "median", "mean"])
     return ModelResult("smp", pd.Series(out, index=list(scenario.issues), name="forecast"),
-                       settings={**asdict(st), "joint": joint}, history=history, summary=summary,
+                       settings={**asdict(st), "joint": joint}, history=hist if history else None,
+                       summary=summary if history else None,
                        extra={"turns": turns})
