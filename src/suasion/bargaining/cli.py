@@ -35,10 +35,11 @@ class ScenarioFormat(str, Enum):
 
 
 def _progress():
+    from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     return Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                    TimeElapsedColumn(), transient=True)
+                    TimeElapsedColumn(), transient=True, console=Console(stderr=True))
 
 
 def forecast_command(

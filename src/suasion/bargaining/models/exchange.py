@@ -94,21 +94,19 @@ def evaluate_exchanges(pairs: tuple[np.ndarray, ...], x: np.ndarray, y: np.ndarr
     side = np.sign(x - o)                                    # sides by own positions: moves are monotone
     feasible = (side[A, P] * side[B, P] < 0) & (side[A, Q] * side[B, Q] < 0)
     s_ap, s_aq, s_bp, s_bq = s[A, P], s[A, Q], s[B, P], s[B, Q]
-    a_ap, a_bq, t_p, t_q = a[A, P], a[B, Q], tot[P], tot[Q]
+    k_p, k_q = a[A, P] / tot[P], a[B, Q] / tot[Q]             # ΔO per unit move of A on P, B on Q
     gap_p = np.abs(y[B, P] - y[A, P])
     gap_q = np.abs(y[A, Q] - y[B, Q])
     ratio = (s_ap + s_bp) / (s_aq + s_bq)                     # ΔO_q = ratio · ΔO_p
-    d_p = gap_p * a_ap / t_p
+    d_p = gap_p * k_p                                        # A moves all the way to B on P
     d_q = d_p * ratio
-    move_b = d_q * t_q / a_bq
-    swap = move_b > gap_q
-    if swap.any():
-        move_b = np.where(swap, gap_q, move_b)
-        d_q = np.where(swap, gap_q * a_bq / t_q, d_q)
-        d_p = np.where(swap, d_q / ratio, d_p)
-        move_a = np.where(swap, d_p * t_p / a_ap, gap_p)
-    else:
-        move_a = gap_p
+    d_q_full = gap_q * k_q                                   # ΔO_q if B moves all the way to A on Q
+    swap = d_q > d_q_full                                    # B would overshoot: roles swap
+    d_q = np.where(swap, d_q_full, d_q)
+    d_p = np.where(swap, d_q / ratio, d_p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        move_a = np.where(swap, d_p / k_p, gap_p)
+        move_b = np.where(swap, gap_q, d_q / k_q)
     # do not push an outcome past the demander's own position
     cap_q = np.abs(x[A, Q] - o[Q])
     cap_p = np.abs(x[B, P] - o[P])
@@ -141,31 +139,63 @@ def candidate_exchanges(x: np.ndarray, y: np.ndarray, s: np.ndarray, a: np.ndarr
     return {"a": A[sel], "b": B[sel], "p": P[sel], "q": Q[sel], **{k: v[sel] for k, v in ev.items()}}
 
 
+def _static_terms(pairs: tuple[np.ndarray, ...], s: np.ndarray, a: np.ndarray, tot: np.ndarray) -> dict:
+    """The parts of the equal-gain terms that depend only on saliences and weights."""
+    A, B, P, Q = pairs
+    s_ap, s_aq, s_bp, s_bq = s[A, P], s[A, Q], s[B, P], s[B, Q]
+    return {"s_ap": s_ap, "s_aq": s_aq, "ratio": (s_ap + s_bp) / (s_aq + s_bq),
+            "k_p": a[A, P] / tot[P],                        # ΔO_p per unit move of A on P
+            "k_q": a[B, Q] / tot[Q]}                        # ΔO_q per unit move of B on Q
+
+
+def _gains(pairs, stat: dict, sel: np.ndarray | slice, x: np.ndarray, y: np.ndarray, o: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """Gain and feasibility of the candidates ``sel`` (same formulas as :func:`evaluate_exchanges`)."""
+    A, B, P, Q = (v[sel] for v in pairs)
+    side = np.sign(x - o)
+    feasible = (side[A, P] * side[B, P] < 0) & (side[A, Q] * side[B, Q] < 0)
+    ratio, k_p, k_q = stat["ratio"][sel], stat["k_p"][sel], stat["k_q"][sel]
+    d_p = np.abs(y[B, P] - y[A, P]) * k_p
+    d_q = d_p * ratio
+    d_q_full = np.abs(y[A, Q] - y[B, Q]) * k_q              # ΔO_q if B moves all the way
+    swap = d_q > d_q_full                                   # roles swap when B would overshoot
+    d_q = np.where(swap, d_q_full, d_q)
+    d_p = np.where(swap, d_q / ratio, d_p)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        f = np.minimum(1.0, np.minimum(np.where(d_q > 0, np.abs(x[A, Q] - o[Q]) / d_q, 1.0),
+                                       np.where(d_p > 0, np.abs(x[B, P] - o[P]) / d_p, 1.0)))
+    d_p, d_q = d_p * f, d_q * f
+    return stat["s_aq"][sel] * d_q - stat["s_ap"][sel] * d_p, feasible
+
+
 def exchange_rounds(x0: np.ndarray, s: np.ndarray, c: np.ndarray, part: np.ndarray, lo: np.ndarray,
                     hi: np.ndarray, settings: ExchangeSettings) -> tuple[np.ndarray, list[dict], list]:
     """Run the rounds on one group of issues; returns the final outcomes, the executed exchanges of
-    each round (frames with actor indices) and the voting positions after each round. After each
-    execution only the candidates on the two issues it touched are re-evaluated."""
+    each round (arrays with actor and issue indices) and the voting positions after each round.
+    After each execution only the candidates on the two issues it touched are re-evaluated."""
     a = c * s
     tot = np.where(part, a, 0.0).sum(axis=0)
     pairs = exchange_pairs(s, a, part)
     A, B, P, Q = pairs
+    stat = _static_terms(pairs, s, a, tot)
     x = x0.copy()
     rounds_log: list[dict] = []
     voting: list[np.ndarray] = []
     y = x.copy()
+    everything = slice(None)
     for _ in range(settings.rounds):
         y = x.copy()
         free = part.copy()
         o = outcomes(y, a, part)
-        ev = evaluate_exchanges(pairs, x, y, s, a, o, tot, lo, hi, full=False)
-        gain, feasible = ev["gain"], ev["feasible"]
+        gain, feasible = _gains(pairs, stat, everything, x, y, o)
         executed = []
         while len(A):
             ok = feasible & (gain > settings.min_gain) & free[A, P] & free[B, Q]
             if not ok.any():
                 break
-            k = int(np.argmax(np.where(ok, gain, -np.inf)))
+            # largest gain; ties (frequent with round positions) go to the first candidate, compared at
+            # 1e-12 relative precision so that rounding noise cannot reorder them
+            k = int(np.argmax(np.where(ok, np.round(gain, 12), -np.inf)))
             one = evaluate_exchanges((A[k:k + 1], B[k:k + 1], P[k:k + 1], Q[k:k + 1]), x, y, s, a, o, tot, lo, hi)
             ex = {"a": A[k], "b": B[k], "p": P[k], "q": Q[k], **{key: val[0] for key, val in one.items()}}
             p, q = int(P[k]), int(Q[k])
@@ -177,13 +207,9 @@ def exchange_rounds(x0: np.ndarray, s: np.ndarray, c: np.ndarray, part: np.ndarr
             o[[p, q]] = outcomes(y[:, [p, q]], a[:, [p, q]], part[:, [p, q]])
             touched = np.nonzero((P == p) | (P == q) | (Q == p) | (Q == q))[0]
             if len(touched) == len(A):
-                sub = evaluate_exchanges(pairs, x, y, s, a, o, tot, lo, hi, full=False)
-                gain, feasible = sub["gain"], sub["feasible"]
+                gain, feasible = _gains(pairs, stat, everything, x, y, o)
             else:
-                sub = evaluate_exchanges((A[touched], B[touched], P[touched], Q[touched]), x, y, s, a, o, tot,
-                                         lo, hi, full=False)
-                gain[touched] = sub["gain"]
-                feasible[touched] = sub["feasible"]
+                gain[touched], feasible[touched] = _gains(pairs, stat, touched, x, y, o)
         rounds_log.append({key: np.array([e[key] for e in executed]) for key in
                            ("a", "b", "p", "q", "a_from", "a_to", "b_from", "b_to", "gain")} if executed else {})
         voting.append(y.copy())
