@@ -76,6 +76,8 @@ class Indicator(_In):
 
 
 class ObjectiveIn(_In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"title": "Build trust with Pakistan", "partners": ["PAK"], "aim": "build_trust", "owner": "MoD policy", "indicators": [{"name": "visits", "baseline": 1, "target": 4}]}]})
+
     title: str = Text200
     partners: list[str] = Field(min_length=1, max_length=50)
     aim: StrategicAim
@@ -124,6 +126,8 @@ class EngagementFields(_In):
 
 
 class EngagementIn(EngagementFields):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"title": "Defence staff talks", "type": "staff_talks", "partners": ["PAK"], "location": "Islamabad", "start_date": "2026-03-02", "end_date": "2026-03-04", "level": "senior_officer", "lead_department": "defence", "supporting_departments": ["foreign"], "estimated_cost": 12000, "currency": "GBP", "objective_ids": [1]}]})
+
     title: str = Text200
     type: EngagementType
     partners: list[str] = Field(min_length=1, max_length=200)
@@ -147,6 +151,8 @@ class EngagementIn(EngagementFields):
 class EngagementPatch(EngagementFields):
     """An update: only the fields given change; ``version`` must be the version the client read."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [{"version": 1, "location": "Rawalpindi", "actual_cost": 11000}]})
+
     version: int = Field(ge=1, le=MAX_ID)
     title: str | None = Field(default=None, min_length=1, max_length=200)
     type: EngagementType | None = None
@@ -169,6 +175,8 @@ class EngagementPatch(EngagementFields):
 
 
 class Transition(_In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"to": "planned", "version": 1}]})
+
     to: Status
     version: int = Field(ge=1, le=MAX_ID)
 
@@ -184,6 +192,8 @@ class IndicatorResult(_In):
 
 
 class AssessmentIn(_In):
+    model_config = ConfigDict(json_schema_extra={"examples": [{"date": "2026-03-20", "rating": 4, "indicator_results": [{"indicator": "engagements completed", "value": 3}], "narrative": "Agreed a staff-talks calendar.", "version": 4}]})
+
     date: dt.date
     indicator_results: list[IndicatorResult] = Field(default_factory=list, max_length=100)
     rating: int = Field(ge=1, le=5, description="1 = counter-productive ... 5 = objective advanced decisively")
