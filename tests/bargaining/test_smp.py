@@ -105,3 +105,48 @@ def test_other_parameters_run_and_stay_in_range(fixtures, kw):
     res = smp(scen, max_turns=5, **kw)
     assert res.forecast.between(0, 100).all()
     assert res.history["position"].between(0, 100).all()
+
+
+def test_dummy_3dim_reference_run_reproduced_exactly(fixtures):
+    """KTAB's reference run of dummyData_3Dim.csv (7 actors x 3 dimensions, 11 states)."""
+    scen = read_scenario(fixtures / "dummyData_3Dim.csv")
+    ref = pd.read_csv(fixtures / "dummyData_3Dim_refrun_position_history.csv")
+    result = run_smp(scen.position / 100, scen.salience, scen.capability[:, 0])
+    assert len(result["positions"]) == 11
+    ours = [float("%.1f" % (100 * result["positions"][r.turn][scen.actor_index(r.actor), scen.issue_index(r.dimension)]))
+            for r in ref.itertuples()]
+    assert np.array_equal(np.array(ours), ref["position"].to_numpy()) and len(ours) == 231
+
+
+def test_batched_spaces_match_single_runs(fixtures):
+    """Spaces run together in a batch give exactly what each gives alone."""
+    from suasion.bargaining.models.smp import run_smp_batch
+
+    scen = read_scenario(fixtures / "deu_sample.tsv", "deu")
+    sizes = scen.participates.sum(axis=0)
+    n = int(np.bincount(sizes).argmax())
+    issues = [d for d in range(scen.n_issues) if sizes[d] == n][:4]
+    assert len(issues) >= 2
+    arrays = []
+    for d in issues:
+        idx = np.nonzero(scen.participates[:, d])[0]
+        arrays.append((scen.position[idx, d][:, None] / 100, scen.salience[idx, d][:, None], scen.capability[idx, d]))
+    batch = run_smp_batch(*(np.stack(a) for a in zip(*arrays)))
+    for (pos, sal, cap), got in zip(arrays, batch):
+        alone = run_smp(pos, sal, cap)
+        assert got["turns"] == alone["turns"]
+        assert np.array_equal(np.stack(got["positions"]), np.stack(alone["positions"]))
+
+
+def test_xml_parameters_become_settings(write):
+    xml = """<Scenario><name>t</name><ModelParameters><VotingRule>PropCbc</VotingRule>
+    <PCEModel>MarkovIncentive</PCEModel></ModelParameters><Dimensions><dName>A</dName></Dimensions><Actors>
+    <Actor><name>Al</name><capability>10</capability><Position><dCoord>30</dCoord></Position>
+    <Salience><dSal>20</dSal></Salience></Actor>
+    <Actor><name>Bo</name><capability>5</capability><Position><dCoord>70</dCoord></Position>
+    <Salience><dSal>80</dSal></Salience></Actor>
+    <Actor><name>Cy</name><capability>7</capability><Position><dCoord>50</dCoord></Position>
+    <Salience><dSal>50</dSal></Salience></Actor></Actors></Scenario>"""
+    res = smp(read_scenario(write("x.xml", xml)))
+    assert res.settings["voting_rule"] == "PropCbc" and res.settings["pce"] == "MarkovIncentive"
+    assert 30 <= res.forecast.iloc[0] <= 70

@@ -662,8 +662,11 @@ def position_probabilities(state: SMPState, cap: np.ndarray, st: SMPSettings, to
 def smp(scenario: Scenario, settings: SMPSettings | None = None, on_turn: Callable[[int], None] | None = None,
         history: bool = True, **overrides) -> ModelResult:
     """Run the SMP on each policy space of ``scenario`` (see the module docstring); spaces with the
-    same numbers of actors and dimensions run together as one batch."""
-    settings = settings or SMPSettings()
+    same numbers of actors and dimensions run together as one batch. A KTAB XML scenario's
+    ``<ModelParameters>`` are the default settings."""
+    if settings is None:
+        params = scenario.meta.get("ktab_params")
+        settings = SMPSettings.from_ktab_xml(params) if params else SMPSettings()
     if overrides:
         settings = SMPSettings(**{**asdict(settings), **overrides})
     st = settings.normalised()
