@@ -114,3 +114,26 @@ def test_public_api_names():
     scen = suasion.read_scenario(FIX / "emission_standards.csv")
     assert suasion.forecast(scen)["forecast"].iloc[0] == pytest.approx(7.39, abs=0.01)
     assert callable(suasion.exchanges) and callable(suasion.backtest)
+
+
+def test_cli_model_settings(fixtures):
+    res = runner.invoke(app, ["forecast", str(fixtures / "emission_standards.csv"), "--model", "bdm",
+                              "--set", "q=0.5", "--set", "risk=false", "--set", "rounds=8", "--set",
+                              "stopping=fixed", "--format", "json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)[0]["forecast"] == pytest.approx(9.78, abs=0.01)   # notes §4.10 table
+    bad = runner.invoke(app, ["forecast", str(fixtures / "emission_standards.csv"), "--model", "bdm",
+                              "--set", "qq=1"])
+    assert bad.exit_code != 0
+
+
+def test_backtest_tidy_csv(tmp_path):
+    (tmp_path / "b.csv").write_text("actor,issue,position,salience,capability\n"
+                                    "A,x,0,1,1\nB,x,100,1,1\nC,x,40,1,2\n"
+                                    "A,y,10,0.5,1\nB,y,30,0.5,1\nC,y,90,0.5,1\n")
+    (tmp_path / "b_issues.csv").write_text("issue,outcome\nx,50\ny,\n")
+    res = backtest(tmp_path / "b.csv", "csv", models=("compromise", "median"))
+    assert res.n_issues == 1                                 # y has no outcome
+    s = res.summary.set_index("model")
+    assert s.loc["compromise", "mae"] == pytest.approx(abs((0 + 100 + 80) / 4 - 50))
+    assert s.loc["median", "mae"] == pytest.approx(10)

@@ -34,6 +34,33 @@ class ScenarioFormat(str, Enum):
     decide = "decide"
 
 
+def parse_settings(pairs: list[str] | None) -> dict:
+    """``--set key=value`` options to model settings (numbers, true/false, none, or text)."""
+    from suasion.bargaining.scenario import ModelSettingError
+
+    out: dict = {}
+    for item in pairs or []:
+        if "=" not in item:
+            raise ModelSettingError(f"--set needs key=value, not {item!r}")
+        key, raw = (part.strip() for part in item.split("=", 1))
+        low = raw.lower()
+        value: object
+        if low in ("true", "false"):
+            value = low == "true"
+        elif low == "none":
+            value = None
+        else:
+            try:
+                value = int(raw)
+            except ValueError:
+                try:
+                    value = float(raw)
+                except ValueError:
+                    value = raw
+        out[key] = value
+    return out
+
+
 def _progress():
     from rich.console import Console
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -54,6 +81,8 @@ def forecast_command(
                                                           "(default: detected)."),
     history: Optional[Path] = typer.Option(None, "--history", help="Write the round-by-round positions "
                                            "(issue, round, actor, position) of a dynamic model to this CSV."),
+    settings: Optional[list[str]] = typer.Option(None, "--set", help="Model setting key=value, repeatable "
+                                                 "(e.g. --set q=0.5 --set risk=false for bdm)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
 ) -> None:
     """Forecast the outcome of every issue of a negotiation scenario."""
@@ -61,18 +90,19 @@ def forecast_command(
     from suasion.bargaining.readers import read_scenario
 
     scen = read_scenario(scenario, input_format.value if input_format else None)
+    options = parse_settings(settings)
     if runs:
         with _progress() as bar:
             task = bar.add_task(f"{model.value}: Monte Carlo", total=runs)
             frame = forecast(scen, model.value, runs=runs, position_noise=position_noise,
                              salience_noise=salience_noise, capability_noise=capability_noise, seed=seed,
-                             on_run=lambda done, total: bar.update(task, completed=done))
+                             on_run=lambda done, total: bar.update(task, completed=done), **options)
     else:
-        frame = forecast(scen, model.value)
+        frame = forecast(scen, model.value, **options)
     if history is not None:
         from suasion.bargaining.registry import run_model
 
-        result = run_model(model.value, scen)
+        result = run_model(model.value, scen, **options)
         if result.history is None:
             typer.echo(f"{model.value} is a static model: no history to write", err=True)
         else:
