@@ -111,3 +111,14 @@ def test_planner_takes_a_broker_table_and_rejects_bad_input() -> None:
         plan_portfolio(100, {"PAK": 1}, {"picnic": 1})
     with pytest.raises(InvalidRecordError, match="priority"):
         plan_portfolio(100, {"PAK": 0}, {"staff_talks": 1})
+
+
+@pytest.mark.slow
+def test_planner_accepts_the_broker_ranking() -> None:
+    brokers_fn = pytest.importorskip("suasion.influence").brokers
+    ranking = brokers_fn("USA", "PAK", 2010).head(5)
+    plan = plan_portfolio(300000, ranking, {"staff_talks": 20000, "high_level_visit": 60000})
+    assert set(plan.chosen["partner"]) <= set(ranking["broker"])
+    top = ranking["broker"].iloc[0]
+    assert plan.chosen.loc[plan.chosen["partner"] == top, "count"].sum() >= 1
+    assert plan.spent <= 300000
