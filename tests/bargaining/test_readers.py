@@ -155,7 +155,6 @@ def test_deu_bad_value_names_line(tmp_path, fixtures):
 def test_deu_user_capability_table(tmp_path, fixtures):
     table = tmp_path / "cap.csv"
     table.write_text("actor,capability\n" + "".join(f"{a},1\n" for a in
-                     ("com ep at be bu cr cy cz dk ee fi fr de el hu ie it lv lt lu mt nl pl pt ro si sk es se uk")
-                     .split()))
+                     ["com", "ep", "at", "be", "bu", "cr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "el", "hu", "ie", "it", "lv", "lt", "lu", "mt", "nl", "pl", "pt", "ro", "si", "sk", "es", "se", "uk"]))
     scen = read_scenario(fixtures / "deu_sample.tsv", "deu", capabilities=table)
     assert set(np.unique(scen.capability[scen.participates])) == {1.0}

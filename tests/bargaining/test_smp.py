@@ -6,8 +6,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from suasion.bargaining.models.smp import (SMPSettings, assess, challenge_matrix, pce, prob_edu, run_smp,
-                                          smp, victory_prob)
+from suasion.bargaining.models.smp import (
+    SMPSettings,
+    assess,
+    challenge_matrix,
+    pce,
+    prob_edu,
+    run_smp,
+    smp,
+    victory_prob,
+)
 from suasion.bargaining.readers import read_scenario
 from tests.bargaining.helpers import one_issue
 

@@ -19,7 +19,7 @@ _API = {
     "run_model": "suasion.bargaining.registry",
 }
 
-__all__ = sorted(_API)
+__all__ = ["Scenario", "backtest", "exchanges", "forecast", "read_scenario", "run_model"]
 
 
 def __getattr__(name: str) -> Any:

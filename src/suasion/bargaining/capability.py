@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import csv
 import functools
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
-from typing import Mapping
 
 from suasion.bargaining.scenario import ScenarioError
 

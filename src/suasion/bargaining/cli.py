@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from enum import Enum
 from pathlib import Path
-from typing import Optional
 
 import pandas as pd
 import typer
@@ -77,11 +76,11 @@ def forecast_command(
     salience_noise: float = typer.Option(0.1, help="Monte Carlo: salience s.d. on the 0-1 scale."),
     capability_noise: float = typer.Option(0.2, help="Monte Carlo: capability log-scale s.d."),
     seed: int = typer.Option(0, help="Random seed of the Monte Carlo runs."),
-    input_format: Optional[ScenarioFormat] = typer.Option(None, "--input-format", help="Scenario format "
+    input_format: ScenarioFormat | None = typer.Option(None, "--input-format", help="Scenario format "
                                                           "(default: detected)."),
-    history: Optional[Path] = typer.Option(None, "--history", help="Write the round-by-round positions "
+    history: Path | None = typer.Option(None, "--history", help="Write the round-by-round positions "
                                            "(issue, round, actor, position) of a dynamic model to this CSV."),
-    settings: Optional[list[str]] = typer.Option(None, "--set", help="Model setting key=value, repeatable "
+    settings: list[str] | None = typer.Option(None, "--set", help="Model setting key=value, repeatable "
                                                  "(e.g. --set q=0.5 --set risk=false for bdm)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
 ) -> None:
@@ -113,9 +112,9 @@ def forecast_command(
 def exchanges_command(
     scenario: Path = typer.Argument(..., help="Scenario file with at least two issues."),
     actor: str = typer.Option(..., "--actor", "-a", help="The actor looking for a trade (P)."),
-    partner: Optional[str] = typer.Option(None, "--partner", "-b", help="Only trades with this partner."),
+    partner: str | None = typer.Option(None, "--partner", "-b", help="Only trades with this partner."),
     top: int = typer.Option(20, help="Show at most this many trades."),
-    input_format: Optional[ScenarioFormat] = typer.Option(None, "--input-format"),
+    input_format: ScenarioFormat | None = typer.Option(None, "--input-format"),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
 ) -> None:
     """Trades both sides gain from: what ACTOR gives (movement on which issue) and what it gets."""
@@ -145,9 +144,9 @@ def exchanges_command(
 def backtest_command(
     file: Path = typer.Argument(..., help="Data with known outcomes: the DEU wide file or a tidy CSV."),
     data_format: BacktestFormat = typer.Option(BacktestFormat.deu, "--format", help="deu or csv."),
-    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write per-issue predictions to this CSV."),
+    out: Path | None = typer.Option(None, "--out", "-o", help="Write per-issue predictions to this CSV."),
     models: str = typer.Option("compromise,median,bdm,smp,exchange", help="Comma-separated models."),
-    capabilities: Optional[Path] = typer.Option(None, help="CSV actor,capability replacing the Council "
+    capabilities: Path | None = typer.Option(None, help="CSV actor,capability replacing the Council "
                                                 "voting weights."),
     n_boot: int = typer.Option(2000, help="Bootstrap resamples."),
     seed: int = typer.Option(20240521, help="Bootstrap seed."),

@@ -27,8 +27,9 @@ from __future__ import annotations
 import csv
 import io
 import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -347,7 +348,7 @@ def read_ktab_csv(path: Path) -> Scenario:
         raise ScenarioError(str(path), f"header has {len(header)} columns, need {3 + 2 * n_dim} for "
                                        f"{n_dim} dimensions", l2)
     dims = [header[3 + 2 * k] for k in range(n_dim)]
-    dims = [d[:-len(" Position")] if d.endswith(" Position") else d for d in dims]
+    dims = [d.removesuffix(" Position") for d in dims]
     rows: list[Row] = []
     caps: dict[str, Any] = {}
     lines_of: dict[str, int] = {}

@@ -14,8 +14,9 @@ Arrays are dense (actors × issues); :meth:`Scenario.to_frame` gives the tidy lo
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -92,7 +93,7 @@ class Scenario:
             out.setdefault(g, []).append(k)
         return out
 
-    def subset(self, issues: Sequence[int]) -> "Scenario":
+    def subset(self, issues: Sequence[int]) -> Scenario:
         """The scenario restricted to some issues (by index), actors kept."""
         idx = list(issues)
         return replace(self, issues=tuple(self.issues[k] for k in idx),
@@ -101,7 +102,7 @@ class Scenario:
                        status_quo=self.status_quo[idx], outcome=self.outcome[idx],
                        group=tuple(self.group[k] for k in idx))
 
-    def with_capability(self, capability: np.ndarray) -> "Scenario":
+    def with_capability(self, capability: np.ndarray) -> Scenario:
         cap = np.asarray(capability, dtype=float)
         if cap.ndim == 1:
             cap = np.repeat(cap[:, None], self.n_issues, axis=1)

@@ -13,8 +13,9 @@ The outcome interval per issue is the empirical [α/2, 1 − α/2] quantile rang
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd

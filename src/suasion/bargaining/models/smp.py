@@ -44,8 +44,8 @@ estimated utility gain.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Callable
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -89,7 +89,7 @@ class SMPSettings:
     joint: bool | None = None
     seed: int | None = 0
 
-    def normalised(self) -> "SMPSettings":
+    def normalised(self) -> SMPSettings:
         values = {k: _ALIASES.get(v, v) if isinstance(v, str) else v for k, v in asdict(self).items()}
         out = SMPSettings(**values)
         for name, allowed in (("victory_prob", VP_MODELS), ("pce", PCE_MODELS), ("transitions", TRANSITIONS),
@@ -105,7 +105,7 @@ class SMPSettings:
         return out
 
     @classmethod
-    def from_ktab_xml(cls, params: dict[str, str], **overrides) -> "SMPSettings":
+    def from_ktab_xml(cls, params: dict[str, str], **overrides) -> SMPSettings:
         """Settings from the ``<ModelParameters>`` block of a KTAB XML scenario."""
         keys = {"VictoryProbModel": "victory_prob", "PCEModel": "pce", "StateTransitions": "transitions",
                 "VotingRule": "voting_rule", "BigRAdjust": "big_r_adjust", "BigRRange": "big_r_range",
@@ -307,7 +307,7 @@ class SMPState:
         u_jj = (1.0 - d_jj) * (1.0 + np.minimum(d_jj, 1.0) * self.rhi)
         return u_ji, u_jj
 
-    def take(self, idx) -> "SMPState":
+    def take(self, idx) -> SMPState:
         return SMPState(self.positions[idx], self.risk[idx], self.rhi[idx], self.dist[idx])
 
 
@@ -506,14 +506,13 @@ def smp_step(pos: np.ndarray, sal: np.ndarray, cap: np.ndarray, st: SMPSettings,
     bi, bj = interpolate(pos[sp, inits], sal[sp, inits], pij[:, None], pos[sp, tgts], sal[sp, tgts],
                          1 - pij[:, None], st.inter_vec_bargain)
     ini, rcv, space, gain, prob = inits, tgts, sp, edu[sp, inits, tgts], pij
-    per_init = 1
     if st.bargain_model != "InitOnlyInterp" and len(inits):
         pj_est = np.array([prob_edu(state, sal_total, cap, st, j, i, i, j, b)[0]
                            for b, i, j in zip(sp, inits, tgts)])
         bi2, bj2 = interpolate(pos[sp, inits], sal[sp, inits], pj_est[:, None], pos[sp, tgts], sal[sp, tgts],
                                1 - pj_est[:, None], st.inter_vec_bargain)
         if st.bargain_model == "InitRcvrInterp":
-            per_init = 2                                     # brgnIIJ then brgnJIJ
+            # brgnIIJ then brgnJIJ, both in both queues
             bi = np.stack([bi, bi2], axis=1).reshape(-1, bi.shape[1])
             bj = np.stack([bj, bj2], axis=1).reshape(-1, bj.shape[1])
             ini, rcv, space = np.repeat(inits, 2), np.repeat(tgts, 2), np.repeat(sp, 2)
