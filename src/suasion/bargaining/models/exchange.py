@@ -27,6 +27,11 @@ remains. Between rounds actors partly internalise their voting positions:
 x ← x + (0.1 + 0.4 (1 − s))(y − x); the next round starts from y = x. The forecast is O from the voting
 positions of the last round. Only issues of the same group (a DEU proposal, a scenario) are linked;
 an issue alone in its group is forecast by the compromise model.
+
+Differences from Decide (foarsitter/decide-exchange-model): Decide fixes the trading groups once per
+round, lets an actor supply on an issue repeatedly while its cumulative moves keep one direction, prices
+each exchange against its own record of moved positions and breaks ties at random. The first-round
+ranking of exchanges is the same (COP21: the eight largest gains match); later rounds differ.
 """
 
 from __future__ import annotations
