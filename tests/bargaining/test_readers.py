@@ -158,3 +158,15 @@ def test_deu_user_capability_table(tmp_path, fixtures):
                      ["com", "ep", "at", "be", "bu", "cr", "cy", "cz", "dk", "ee", "fi", "fr", "de", "el", "hu", "ie", "it", "lv", "lt", "lu", "mt", "nl", "pl", "pt", "ro", "si", "sk", "es", "se", "uk"]))
     scen = read_scenario(fixtures / "deu_sample.tsv", "deu", capabilities=table)
     assert set(np.unique(scen.capability[scen.participates])) == {1.0}
+
+
+def test_scenario_column_selects_one(write):
+    path = write("multi.csv", "scenario,actor,capability,position,salience\n"
+                              "s1,A,70,100,100\ns1,B,40,40,100\ns2,A,10,0,50\ns2,C,20,60,100\n")
+    with pytest.raises(ScenarioError, match="2 scenarios"):
+        read_scenario(path)
+    scen = read_scenario(path, scenario="s2")
+    assert scen.actors == ("A", "C") and scen.issues == ("s2",)
+    assert scen.salience[:, 0].tolist() == [0.5, 1.0]
+    with pytest.raises(ScenarioError, match="no scenario 's3'"):
+        read_scenario(path, scenario="s3")

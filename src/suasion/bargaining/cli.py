@@ -78,6 +78,8 @@ def forecast_command(
     seed: int = typer.Option(0, help="Random seed of the Monte Carlo runs."),
     input_format: ScenarioFormat | None = typer.Option(None, "--input-format", help="Scenario format "
                                                           "(default: detected)."),
+    scenario_name: str | None = typer.Option(None, "--scenario", help="Which scenario of a CSV with a "
+                                             "scenario column."),
     history: Path | None = typer.Option(None, "--history", help="Write the round-by-round positions "
                                            "(issue, round, actor, position) of a dynamic model to this CSV."),
     settings: list[str] | None = typer.Option(None, "--set", help="Model setting key=value, repeatable "
@@ -88,7 +90,7 @@ def forecast_command(
     from suasion.bargaining.api import forecast
     from suasion.bargaining.readers import read_scenario
 
-    scen = read_scenario(scenario, input_format.value if input_format else None)
+    scen = read_scenario(scenario, input_format.value if input_format else None, scenario=scenario_name)
     options = parse_settings(settings)
     if runs:
         with _progress() as bar:
@@ -115,17 +117,21 @@ def exchanges_command(
     partner: str | None = typer.Option(None, "--partner", "-b", help="Only trades with this partner."),
     top: int = typer.Option(20, help="Show at most this many trades."),
     input_format: ScenarioFormat | None = typer.Option(None, "--input-format"),
+    scenario_name: str | None = typer.Option(None, "--scenario", help="Which scenario of a CSV with a "
+                                             "scenario column."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
 ) -> None:
     """Trades both sides gain from: what ACTOR gives (movement on which issue) and what it gets."""
     from suasion.bargaining.api import exchanges
     from suasion.bargaining.readers import read_scenario
 
-    scen = read_scenario(scenario, input_format.value if input_format else None)
+    scen = read_scenario(scenario, input_format.value if input_format else None, scenario=scenario_name)
     frame = exchanges(scen, actor, partner).head(top)
     if frame.empty:
         typer.echo(f"no mutually beneficial exchange for {actor}" + (f" with {partner}" if partner else ""),
                    err=True)
+        if fmt is OutputFormat.table:
+            return
     shown = frame
     if fmt is OutputFormat.table and not frame.empty:
         shown = pd.DataFrame({

@@ -43,8 +43,9 @@ COLUMN_ALIASES = {"stakeholder": "actor", "resources": "capability", "power": "c
 
 def read_scenario(path: str | Path, format: str | None = None, *, actors: str | Path | None = None,
                   issues: str | Path | None = None, capabilities: str | Path | Mapping[str, float] | None = None,
-                  salience_scale: str = "auto") -> Scenario:
-    """Read a scenario file of any supported format (see the module docstring)."""
+                  salience_scale: str = "auto", scenario: str | None = None) -> Scenario:
+    """Read a scenario file of any supported format (see the module docstring). ``scenario`` picks
+    one scenario from a tidy CSV with a ``scenario`` column holding several."""
     path = Path(path)
     if not path.is_file():
         raise ScenarioError(str(path), "no such file")
@@ -52,7 +53,8 @@ def read_scenario(path: str | Path, format: str | None = None, *, actors: str | 
     if fmt == "xml":
         fmt = "ktab-xml"
     if fmt == "csv":
-        return read_long_csv(path, actors=actors, issues=issues, salience_scale=salience_scale)
+        return read_long_csv(path, actors=actors, issues=issues, salience_scale=salience_scale,
+                             scenario=scenario)
     if fmt in ("yaml", "yml"):
         return read_yaml(path, salience_scale=salience_scale)
     if fmt == "deu":
@@ -105,14 +107,25 @@ def _read_dicts(path: Path) -> tuple[list[str], list[tuple[int, dict[str, str]]]
 
 
 def read_long_csv(path: Path, *, actors: str | Path | None = None, issues: str | Path | None = None,
-                  salience_scale: str = "auto") -> Scenario:
-    """Tidy long CSV (``actor,issue,position,salience[,capability]``) plus optional side tables."""
+                  salience_scale: str = "auto", scenario: str | None = None) -> Scenario:
+    """Tidy long CSV (``actor,issue,position,salience[,capability]``) plus optional side tables. A
+    ``scenario`` column may hold several scenarios; pick one with ``scenario=``."""
     fields, recs = _read_dicts(path)
+    if "scenario" in fields:
+        names = list(dict.fromkeys(r.get("scenario") or "" for _, r in recs))
+        if scenario is None and len(names) > 1:
+            raise ScenarioError(str(path), f"the file holds {len(names)} scenarios ({', '.join(names)}); "
+                                           "choose one (--scenario NAME, or scenario=)", None, "scenario")
+        chosen = scenario if scenario is not None else names[0]
+        if chosen not in names:
+            raise ScenarioError(str(path), f"no scenario {chosen!r}; the file holds {', '.join(names)}",
+                                None, "scenario")
+        recs = [(ln, r) for ln, r in recs if r.get("scenario") == chosen]
     if "issue" not in fields and "actor" in fields and "capability" in fields:
         # one-issue table (actor, capability, position, salience), as in the BDM replication files
         fields = fields + ["issue"]
         for _, r in recs:
-            r["issue"] = path.stem
+            r["issue"] = r.get("scenario") or path.stem
     for need in ("actor", "issue", "position", "salience"):
         if need not in fields:
             raise ScenarioError(str(path), f"missing column {need!r} (have {', '.join(fields)})", 1)
