@@ -113,6 +113,20 @@ def _ranked(frame: pd.DataFrame, top: int | None) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def _one_actor(actor: str, year: int | None, model: str, top: int | None, panel: Panel | None,
+               as_target: bool) -> pd.DataFrame:
+    """Every other actor's leverage over ``actor`` (as_target) or ``actor``'s over every other."""
+    tensor, t, year, (code,) = _context(panel, model, year, actor)
+    k = tensor.index(code)
+    if not tensor.exists[t, k]:
+        raise SuasionError(f"{code} is not a separate actor in {year}")
+    others = np.nonzero(tensor.exists[t])[0]
+    others = others[others != k]
+    same = np.full_like(others, k)
+    rows = _rows(tensor, t, year, others, same) if as_target else _rows(tensor, t, year, same, others)
+    return _ranked(rows, top)
+
+
 def leverage_over(target: str, year: int | None = None, model: str = "suasion", top: int | None = None,
                   panel: Panel | None = None) -> pd.DataFrame:
     """Who holds leverage over ``target`` (a state or a bloc) in ``year``, strongest first.
@@ -120,25 +134,13 @@ def leverage_over(target: str, year: int | None = None, model: str = "suasion", 
     One row per source with ``rank, source, target, year, model, score``, one column per channel
     contribution (summing to ``score``), ``flags`` and ``data_years``.
     """
-    tensor, t, year, (code,) = _context(panel, model, year, target)
-    j = tensor.index(code)
-    if not tensor.exists[t, j]:
-        raise SuasionError(f"{code} is not a separate actor in {year}")
-    sources = np.nonzero(tensor.exists[t])[0]
-    sources = sources[sources != j]
-    return _ranked(_rows(tensor, t, year, sources, np.full_like(sources, j)), top)
+    return _one_actor(target, year, model, top, panel, as_target=True)
 
 
 def leverage_of(source: str, year: int | None = None, model: str = "suasion", top: int | None = None,
                 panel: Panel | None = None) -> pd.DataFrame:
-    """Whom ``source`` (a state or a bloc) can move in ``year``, strongest first."""
-    tensor, t, year, (code,) = _context(panel, model, year, source)
-    i = tensor.index(code)
-    if not tensor.exists[t, i]:
-        raise SuasionError(f"{code} is not a separate actor in {year}")
-    targets = np.nonzero(tensor.exists[t])[0]
-    targets = targets[targets != i]
-    return _ranked(_rows(tensor, t, year, np.full_like(targets, i), targets), top)
+    """Whom ``source`` (a state or a bloc) can move in ``year``, strongest first (same columns)."""
+    return _one_actor(source, year, model, top, panel, as_target=False)
 
 
 def dyad_history(a: str, b: str, model: str = "suasion", years: tuple[int, int] | None = None,

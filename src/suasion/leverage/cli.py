@@ -58,6 +58,8 @@ def summarise(frame: pd.DataFrame, key: str) -> tuple[pd.DataFrame, str]:
 
 
 def _show(frame: pd.DataFrame, fmt: OutputFormat, key: str, title: str, wide: bool) -> None:
+    """Render a ranked leverage frame; ``title`` is formatted with the first row's fields."""
+    title = title.format(**frame.iloc[0].to_dict()) if len(frame) else "Leverage"
     if fmt is OutputFormat.json:
         emit(frame, fmt, records=records(frame))
     elif fmt is OutputFormat.csv:
@@ -80,10 +82,7 @@ def over(target: str = typer.Argument(..., help="Target state or bloc (name, ISO
     from suasion.leverage.api import leverage_over
 
     frame = leverage_over(target, year, model=model, top=top or None)
-    first = frame.iloc[0] if len(frame) else None
-    title = (f"Leverage over {first['target']} in {first['year']} ({first['model']})" if first is not None
-             else "Leverage")
-    _show(frame, fmt, "source", title, wide)
+    _show(frame, fmt, "source", "Leverage over {target} in {year} ({model})", wide)
 
 
 @leverage_app.command("of")
@@ -93,10 +92,7 @@ def of(source: str = typer.Argument(..., help="Source state or bloc."), year: Op
     from suasion.leverage.api import leverage_of
 
     frame = leverage_of(source, year, model=model, top=top or None)
-    first = frame.iloc[0] if len(frame) else None
-    title = (f"Leverage of {first['source']} in {first['year']} ({first['model']})" if first is not None
-             else "Leverage")
-    _show(frame, fmt, "target", title, wide)
+    _show(frame, fmt, "target", "Leverage of {source} in {year} ({model})", wide)
 
 
 @leverage_app.command("dyad")
