@@ -594,8 +594,9 @@ class Register:
             if data.date < row.start_date:
                 raise InvalidRecordError(f"assessment date {data.date} is before the engagement's start "
                                          f"{row.start_date}")
-            indicators = {ind["name"] for link in row.objective_links
-                          for ind in (s.get(Objective, link.objective_id).indicators or [])}
+            linked = [s.get(Objective, link.objective_id) for link in row.objective_links]
+            indicators = {ind["name"] for o in linked if o is not None and me.may_see(o.classification)
+                          for ind in (o.indicators or [])}
             unknown = [r.indicator for r in data.indicator_results if r.indicator not in indicators]
             if unknown:
                 raise InvalidRecordError(f"unknown indicator(s) {', '.join(map(repr, unknown))}; the linked "
