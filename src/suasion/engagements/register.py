@@ -726,17 +726,19 @@ class Register:
         ids: list[int] = []
         markings: list[str] = []
         with self.store.write() as s:
-            if True:  # also run the database checks (objective ids, clearance) on every good row
-                for line, item, partners in parsed:
-                    try:
-                        with s.begin_nested():
-                            out = (self._insert_engagement(s, me, item, partners) if kind == "engagements"
-                                   else self._insert_objective(s, me, item, partners))
-                        ids.append(out.id)
-                        markings.append(out.classification)
-                    except SuasionError as exc:
-                        problems.append((line, str(exc)))
+            # database checks (objective ids, clearance) run on every row that parsed, even when
+            # other rows failed already, so that the error lists every bad row
+            for line, item, partners in parsed:
+                try:
+                    with s.begin_nested():
+                        out = (self._insert_engagement(s, me, item, partners) if kind == "engagements"
+                               else self._insert_objective(s, me, item, partners))
+                    ids.append(out.id)
+                    markings.append(out.classification)
+                except SuasionError as exc:
+                    problems.append((line, str(exc)))
             if problems:
+                problems.sort(key=lambda problem: (problem[0] is None, problem[0] or 0))
                 raise ImportRowsError(source, problems)
             self._audit(s, me.username, "import", kind, None, None, self._highest(s, markings), None,
                         {"source": source, "format": fmt, "ids": ids})
