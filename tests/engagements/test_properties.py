@@ -17,20 +17,22 @@ from suasion.errors import SuasionError
 
 from .conftest import engagement
 
-PARTNERS = st.sampled_from(["PAK", "IND", "afg", "Indonesia", "XXX", "", "Narnia"])
+PARTNERS = st.sampled_from(["PAK", "IND", "afg", "Indonesia", "PAK", "IND", "PAK", "IND", "XXX", "", "Narnia"])
 records = st.fixed_dictionaries({
-    "title": st.text(min_size=0, max_size=30),
+    "title": st.one_of(st.from_regex(r"[A-Za-z][A-Za-z0-9 ,.-]{0,28}", fullmatch=True), st.text(max_size=30)),
     "type": st.sampled_from([t.value for t in EngagementType] + ["picnic"]),
-    "partners": st.lists(PARTNERS, min_size=0, max_size=3),
-    "start_date": st.dates(dt.date(1990, 1, 1), dt.date(2040, 1, 1)).map(str),
-    "end_date": st.dates(dt.date(1990, 1, 1), dt.date(2040, 1, 1)).map(str),
+    "partners": st.one_of(st.lists(PARTNERS, min_size=0, max_size=3), st.just(["PAK"])),
+    "start_date": st.dates(dt.date(1990, 1, 1), dt.date(2040, 1, 1)),
+    "days": st.integers(-5, 30),
     "level": st.sampled_from([v.value for v in Level]),
     "lead_department": st.sampled_from([d.value for d in Department]),
-    "estimated_cost": st.one_of(st.none(), st.floats(-1e6, 1e9), st.just(float("nan")), st.just(float("inf"))),
-    "currency": st.sampled_from(["GBP", "EUR", "usd", "ZZZ"]),
-    "objective_ids": st.lists(st.integers(1, 3), max_size=2),
-    "classification": st.sampled_from(["OFFICIAL", "SECRET", "TOP SECRET"]),
-})
+    "estimated_cost": st.one_of(st.none(), st.floats(0, 1e9), st.floats(-1e6, 1e9), st.just(float("nan")),
+                                st.just(float("inf"))),
+    "currency": st.sampled_from(["GBP", "EUR", "usd", "GBP", "ZZZ"]),
+    "objective_ids": st.lists(st.sampled_from([1, 1, 1, 1, 7]), max_size=2),
+    "classification": st.sampled_from(["OFFICIAL"] * 6 + ["SECRET", "TOP SECRET"]),
+}).map(lambda r: {**{k: v for k, v in r.items() if k != "days"}, "start_date": str(r["start_date"]),
+                  "end_date": str(r["start_date"] + dt.timedelta(days=r["days"]))})
 
 
 def _state(reg: Register) -> tuple[int, int]:
@@ -49,7 +51,7 @@ def test_accept_exactly_or_refuse_cleanly(template_db: Path, tmp_path: Path) -> 
 
     outcomes = {"stored": 0, "refused": 0}
 
-    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @settings(max_examples=150, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
     @given(records)
     def check(record: dict[str, Any]) -> None:
         data = engagement(**record)
@@ -71,5 +73,5 @@ def test_accept_exactly_or_refuse_cleanly(template_db: Path, tmp_path: Path) -> 
         assert planner.get(out.id) == out
 
     check()
-    assert outcomes["stored"] >= 5 and outcomes["refused"] >= 5, outcomes
+    assert outcomes["stored"] >= 15 and outcomes["refused"] >= 15, outcomes
     reg.close()
