@@ -66,6 +66,9 @@ def test_cli_life_cycle(env: dict[str, str], tmp_path: Path) -> None:
     plan = json.loads(ok("plan", "--budget", "20000", "-p", "PAK=2", "-p", "IND=1", "-c", "staff_talks=5000",
                          "-c", "exercise=15000", "-f", "json"))
     assert plan["spent"] == 20000 and plan["value"] == 10.0
+    audit = json.loads(ok("audit", "--entity", "engagement", "--id", "1", "-f", "json"))
+    assert [x["action"] for x in audit][::-1] == ["create", "transition", "approve", "transition", "assess"]
+    assert "status" in ok("audit", "--entity", "engagement", "-f", "csv")
     token = ok("users", "token").strip()
     assert len(token) > 30
     env_users = ok("users", "list", "-f", "json")

@@ -276,6 +276,27 @@ def export_cmd(kind: str = typer.Option("engagements", help="engagements or obje
         typer.echo(f"wrote {output}", err=True)
 
 
+@group.command("audit")
+def audit_cmd(entity: Optional[str] = typer.Option(None, help="engagement, objective, user, settings, ..."),
+              record_id: Optional[int] = typer.Option(None, "--id", help="Record id."),
+              limit: int = typer.Option(50, help="At most this many entries, newest first."),
+              db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+              fmt: OutputFormat = FormatOption) -> None:
+    """The audit log entries you may see: who changed what, when, before and after."""
+    import pandas as pd
+
+    page = _open(db, user).audit(entity=entity, entity_id=record_id, limit=limit)
+    full = [x.model_dump(mode="json") for x in page.items]
+    rows = []
+    for x in full:
+        before, after = x["before"] or {}, x["after"] or {}
+        changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k) and k != "version")
+        rows.append({"id": x["id"], "at": x["at"], "actor": x["actor"], "action": x["action"],
+                     "entity": x["entity"], "entity_id": x["entity_id"], "version": x["version"],
+                     "changed": ";".join(changed)})
+    emit(pd.DataFrame(rows), fmt, records=full, title=f"audit log ({len(rows)} of {page.total})")
+
+
 # --- objectives -------------------------------------------------------------------------------
 
 OBJECTIVE_COLUMNS = ["id", "title", "partners", "aim", "owner", "classification", "version"]
