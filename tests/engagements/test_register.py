@@ -296,3 +296,13 @@ def test_errors_are_suasion_errors() -> None:
     for cls in (ConflictError, IllegalTransitionError, ImportRowsError, InvalidRecordError,
                 RecordNotFoundError, AuthenticationError, ThrottledError, PermissionDeniedError):
         assert issubclass(cls, SuasionError)
+
+
+def test_paging_totals(reg: Register) -> None:
+    planner = reg.as_user("planner_sec")
+    for i in range(3):
+        planner.add(engagement(title=f"e{i}", start_date=f"2026-03-0{i + 2}", end_date="2026-03-09"))
+    pages = [planner.list(limit=2, offset=o) for o in (0, 2, 5)]
+    assert [p.total for p in pages] == [3, 3, 3]
+    assert [[e.title for e in p.items] for p in pages] == [["e0", "e1"], ["e2"], []]
+    assert planner.list(limit=0).total == 3 and planner.count(q="e1") == 1

@@ -656,11 +656,14 @@ class Register:
         limit, offset = max(0, min(int(limit), MAX_PAGE)), max(0, int(offset))
         query = self._engagement_query(me, **filters)
         with self.store.read() as s:
-            total = s.scalar(select(func.count()).select_from(query.subquery()))
             rows = list(s.scalars(query.order_by(Engagement.start_date, Engagement.id)
                                   .limit(limit).offset(offset)).all()) if limit else []
+            if limit and len(rows) < limit and (rows or offset == 0):
+                total = offset + len(rows)  # a short page is the last one: no need to count
+            else:
+                total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
             items = self._engagement_out(s, me, rows)
-        return Page(total=total or 0, limit=limit, offset=offset, items=items)
+        return Page(total=total, limit=limit, offset=offset, items=items)
 
     def count(self, **filters: Any) -> int:
         return self.list(limit=0, **filters).total
