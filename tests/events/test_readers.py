@@ -211,3 +211,29 @@ def test_icews_quad_and_goldstein_follow_the_icews_scheme() -> None:
         assert row.goldstein == float(source["Intensity"]) == table[source["CAMEO Code"]]
         assert row.quad_class == quad_of(source["CAMEO Code"], "icews")
         assert _value(row.source_url) == source["Story ID"]
+
+
+def test_gdelt2_file_with_a_header_line(tmp_path: Path) -> None:
+    header = "\t".join(LAYOUTS["gdelt2_61"].columns).encode()
+    path = tmp_path / "with_header.export.CSV"
+    path.write_bytes(header + b"\n" + V2.read_bytes())
+    assert detect_layout(path) == (LAYOUTS["gdelt2_61"], True)
+    frame = read_events(path, "gdelt2")
+    assert len(frame) == 400 and frame.attrs["report"].rows_skipped == 0
+
+
+def test_icews_duplicate_event_ids_are_removed_by_the_event_id_rule(tmp_path: Path) -> None:
+    import duckdb
+
+    from suasion.events.dedup import dedup_sql
+
+    lines = ICEWS.read_bytes().split(b"\n")
+    fields = lines[5].split(b"\t")
+    fields[1] = b"2018-06-02"  # same Event ID, another date, as in the ICEWS releases (andybega/icews #57)
+    path = tmp_path / "dup.tab"
+    path.write_bytes(b"\n".join(lines[:11] + [b"\t".join(fields)]) + b"\n")
+    frame = read_events(path, "icews")
+    assert len(frame) == 11
+    con = duckdb.connect()
+    con.register("ev", frame)
+    assert con.sql(f"SELECT count(*) FROM ({dedup_sql('ev', 'event-id')})").fetchall()[0][0] == 10

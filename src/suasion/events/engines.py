@@ -35,7 +35,9 @@ def spark_session(master: str = "local[*]", shuffle_partitions: int = 4, small: 
     if small:
         builder = (builder.config("spark.sql.codegen.wholeStage", "false")
                    .config("spark.sql.adaptive.enabled", "false"))
-    return builder.getOrCreate()
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def connect(engine: str = "duckdb", session: Any = None) -> Any:
