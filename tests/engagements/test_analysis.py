@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import math
-from typing import Any
 
 import pandas as pd
 import pytest
