@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import queue as queue_module
 import resource
 import shutil
 import sys
@@ -35,8 +36,14 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SAMPLE = REPO / "tests" / "fixtures" / "events" / "gdelt2_20170701234500_head400.export.CSV"
-SHARED_SAMPLE = REPO.parent / "shared" / "data" / "events" / "gdelt_v2" / \
-    "gdelt2_events_20170701234500_reconstructed.export.tsv.gz"
+SHARED_SAMPLE = (
+    REPO.parent
+    / "shared"
+    / "data"
+    / "events"
+    / "gdelt_v2"
+    / "gdelt2_events_20170701234500_reconstructed.export.tsv.gz"
+)
 
 # field groups of the GDELT 2.0 layout drawn together (0-based, end exclusive); field 0 is a fresh id
 GROUPS = [(1, 5), (5, 15), (15, 25), (25, 30), (30, 31), (31, 35), (35, 61)]
@@ -94,8 +101,15 @@ def run_suasion(path: str, store_dir: str, queue: mp.Queue) -> None:
     t, _ = _prepared(store, con, "gdelt2", None, None, None, False)
     frame = dyad_index_expr(t, freq="month").to_pyarrow()
     t2 = time.perf_counter()
-    queue.put({"rows": reports[0].rows_written, "ingest_s": t1 - t0, "agg_s": t2 - t1, "groups": frame.num_rows,
-               "peak_mb": _peak_mb()})
+    queue.put(
+        {
+            "rows": reports[0].rows_written,
+            "ingest_s": t1 - t0,
+            "agg_s": t2 - t1,
+            "groups": frame.num_rows,
+            "peak_mb": _peak_mb(),
+        }
+    )
 
 
 def run_direct(path: str, queue: mp.Queue) -> None:
@@ -125,8 +139,17 @@ def run_pandas(path: str, all_columns: bool, queue: mp.Queue) -> None:
     t0 = time.perf_counter()
     partial = []
     rows = 0
-    for chunk in pd.read_csv(path, sep="\t", header=None, usecols=usecols, dtype=dtypes, quoting=3,
-                             keep_default_na=False, na_values=[""], chunksize=1_000_000):
+    for chunk in pd.read_csv(
+        path,
+        sep="\t",
+        header=None,
+        usecols=usecols,
+        dtype=dtypes,
+        quoting=3,
+        keep_default_na=False,
+        na_values=[""],
+        chunksize=1_000_000,
+    ):
         if all_columns:
             chunk[30] = chunk[30].astype("float64")
         rows += len(chunk)
@@ -146,7 +169,7 @@ def _in_process(target, *args) -> dict:
         try:
             result = queue.get(timeout=1.0)
             break
-        except Exception:  # queue.Empty: check the child is still alive
+        except queue_module.Empty:  # check the child is still alive
             if not proc.is_alive():
                 raise RuntimeError(f"{target.__name__} failed (exit code {proc.exitcode})") from None
     proc.join()
@@ -154,9 +177,13 @@ def _in_process(target, *args) -> dict:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, default=5_000_000)
-    parser.add_argument("--sample", type=Path, default=SHARED_SAMPLE if SHARED_SAMPLE.exists() else DEFAULT_SAMPLE)
+    parser.add_argument(
+        "--sample", type=Path, default=SHARED_SAMPLE if SHARED_SAMPLE.exists() else DEFAULT_SAMPLE
+    )
     parser.add_argument("--memory-check", action="store_true", help="also run suasion on a file 1/5 the size")
     parser.add_argument("--skip-pandas", action="store_true")
     parser.add_argument("--keep", type=Path, default=None, help="work directory to keep (default: temporary)")
@@ -168,33 +195,49 @@ def main() -> None:
         big = work / "bench.export.CSV"
         t = time.perf_counter()
         generate(args.sample, args.rows, big)
-        print(f"generated {args.rows:,} rows ({big.stat().st_size / 1e9:.2f} GB) from {args.sample.name} "
-              f"in {time.perf_counter() - t:.1f} s")
+        print(
+            f"generated {args.rows:,} rows ({big.stat().st_size / 1e9:.2f} GB) from {args.sample.name} "
+            f"in {time.perf_counter() - t:.1f} s"
+        )
         ours = _in_process(run_suasion, str(big), str(work / "store"))
         total = ours["ingest_s"] + ours["agg_s"]
-        print(f"suasion ingest       : {ours['rows'] / ours['ingest_s']:>12,.0f} rows/s ({ours['ingest_s']:.2f} s)")
-        print(f"suasion dyad-month   : {ours['rows'] / ours['agg_s']:>12,.0f} rows/s ({ours['agg_s']:.2f} s, "
-              f"{ours['groups']:,} dyad-months)")
-        print(f"suasion ingest + agg : {ours['rows'] / total:>12,.0f} rows/s ({total:.2f} s), "
-              f"peak RSS {ours['peak_mb']:,.0f} MB")
+        print(
+            f"suasion ingest       : {ours['rows'] / ours['ingest_s']:>12,.0f} rows/s ({ours['ingest_s']:.2f} s)"
+        )
+        print(
+            f"suasion dyad-month   : {ours['rows'] / ours['agg_s']:>12,.0f} rows/s ({ours['agg_s']:.2f} s, "
+            f"{ours['groups']:,} dyad-months)"
+        )
+        print(
+            f"suasion ingest + agg : {ours['rows'] / total:>12,.0f} rows/s ({total:.2f} s), "
+            f"peak RSS {ours['peak_mb']:,.0f} MB"
+        )
         direct = _in_process(run_direct, str(big))
-        print(f"suasion dyad-month straight from the raw file (no store): "
-              f"{ours['rows'] / direct['total_s']:>10,.0f} rows/s ({direct['total_s']:.2f} s), "
-              f"peak RSS {direct['peak_mb']:,.0f} MB")
+        print(
+            f"suasion dyad-month straight from the raw file (no store): "
+            f"{ours['rows'] / direct['total_s']:>10,.0f} rows/s ({direct['total_s']:.2f} s), "
+            f"peak RSS {direct['peak_mb']:,.0f} MB"
+        )
         if not args.skip_pandas:
             for all_columns, label in ((True, "all 61 columns as str"), (False, "6 needed columns, typed")):
                 base = _in_process(run_pandas, str(big), all_columns)
-                print(f"pandas read_csv+groupby ({label}): {base['rows'] / base['total_s']:>10,.0f} rows/s "
-                      f"({base['total_s']:.2f} s, {base['groups']:,} groups), peak RSS {base['peak_mb']:,.0f} MB")
-                print(f"  ratio suasion (ingest + agg) / pandas: {base['total_s'] / total:.2f}x; "
-                      f"straight from the raw file / pandas: {base['total_s'] / direct['total_s']:.2f}x")
+                print(
+                    f"pandas read_csv+groupby ({label}): {base['rows'] / base['total_s']:>10,.0f} rows/s "
+                    f"({base['total_s']:.2f} s, {base['groups']:,} groups), peak RSS {base['peak_mb']:,.0f} MB"
+                )
+                print(
+                    f"  ratio suasion (ingest + agg) / pandas: {base['total_s'] / total:.2f}x; "
+                    f"straight from the raw file / pandas: {base['total_s'] / direct['total_s']:.2f}x"
+                )
         if args.memory_check:
             small = work / "small.export.CSV"
             generate(args.sample, max(args.rows // 5, 1), small, seed=7)
             shutil.rmtree(work / "store_small", ignore_errors=True)
             part = _in_process(run_suasion, str(small), str(work / "store_small"))
-            print(f"peak RSS suasion: {part['peak_mb']:,.0f} MB at {part['rows']:,} rows, "
-                  f"{ours['peak_mb']:,.0f} MB at {ours['rows']:,} rows")
+            print(
+                f"peak RSS suasion: {part['peak_mb']:,.0f} MB at {part['rows']:,} rows, "
+                f"{ours['peak_mb']:,.0f} MB at {ours['rows']:,} rows"
+            )
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

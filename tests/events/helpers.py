@@ -19,10 +19,26 @@ def raw_rows(path: Path) -> list[list[str]]:
     return [line.split("\t") for line in data.split("\n") if line.strip()]
 
 
-def dyad_stats(rows: list[list[str]], a: str, b: str, month: str | None = None,
-               directed: bool = False, weight_index: int | None = None) -> dict[str, float]:
+def dyad_stats(
+    rows: list[list[str]],
+    a: str,
+    b: str,
+    month: str | None = None,
+    directed: bool = False,
+    weight_index: int | None = None,
+) -> dict[str, float]:
     """Counts and Goldstein sums of the GDELT rows between CAMEO country codes a and b."""
-    out = {"events": 0, "q1": 0, "q2": 0, "q3": 0, "q4": 0, "gsum": 0.0, "wsum": 0.0, "coop": 0.0, "conf": 0.0}
+    out = {
+        "events": 0,
+        "q1": 0,
+        "q2": 0,
+        "q3": 0,
+        "q4": 0,
+        "gsum": 0.0,
+        "wsum": 0.0,
+        "coop": 0.0,
+        "conf": 0.0,
+    }
     for r in rows:
         pair = (r[A1CC], r[A2CC])
         if pair != (a, b) and (directed or pair != (b, a)):

@@ -50,39 +50,80 @@ def test_ingest_then_dyad_json(home: Path) -> None:
     assert result.exit_code == 0, result.output
     records = json.loads(result.stdout)
     assert records
-    keys = {"period", "source", "target", "events", "goldstein_sum", "goldstein_mean", "coop_ratio",
-            "verbal_coop", "material_coop", "verbal_conflict", "material_conflict"}
+    keys = {
+        "period",
+        "source",
+        "target",
+        "events",
+        "goldstein_sum",
+        "goldstein_mean",
+        "coop_ratio",
+        "verbal_coop",
+        "material_coop",
+        "verbal_conflict",
+        "material_conflict",
+    }
     assert all(keys <= set(r) for r in records)
     assert {(r["source"], r["target"]) for r in records} <= {("PAK", "AFG"), ("AFG", "PAK")}
     rows = raw_rows(V2)
     expect = sum(1 for r in rows if {r[A1CC], r[A2CC]} == {"PAK", "AFG"})
     assert sum(r["events"] for r in records) == expect
     for r in records:
-        assert r["events"] == r["verbal_coop"] + r["material_coop"] + r["verbal_conflict"] + r["material_conflict"]
+        assert (
+            r["events"]
+            == r["verbal_coop"] + r["material_coop"] + r["verbal_conflict"] + r["material_conflict"]
+        )
 
 
 def test_dyad_csv_weights_and_dates(home: Path, tmp_path: Path) -> None:
     store = tmp_path / "store"
-    assert runner.invoke(_app(), ["events", "ingest", str(V2), "--store", str(store), "--quiet"]).exit_code == 0
-    result = runner.invoke(_app(), ["events", "dyad", "PAK", "AFG", "--store", str(store), "--weight", "mentions",
-                                    "--from", "2017-01-01", "--to", "2017-12-31", "--undirected", "--freq", "year",
-                                    "--format", "csv"])
+    assert (
+        runner.invoke(_app(), ["events", "ingest", str(V2), "--store", str(store), "--quiet"]).exit_code == 0
+    )
+    result = runner.invoke(
+        _app(),
+        [
+            "events",
+            "dyad",
+            "PAK",
+            "AFG",
+            "--store",
+            str(store),
+            "--weight",
+            "mentions",
+            "--from",
+            "2017-01-01",
+            "--to",
+            "2017-12-31",
+            "--undirected",
+            "--freq",
+            "year",
+            "--format",
+            "csv",
+        ],
+    )
     assert result.exit_code == 0, result.output
     table = list(csv.DictReader(io.StringIO(result.stdout)))
     rows = [r for r in raw_rows(V2) if {r[A1CC], r[A2CC]} == {"PAK", "AFG"} and r[1].startswith("2017")]
     assert len(table) == 1 and int(table[0]["events"]) == len(rows)
     wsum = sum(float(r[31]) for r in rows)
-    assert float(table[0]["goldstein_mean"]) == pytest.approx(sum(float(r[31]) * float(r[30]) for r in rows) / wsum)
+    assert float(table[0]["goldstein_mean"]) == pytest.approx(
+        sum(float(r[31]) * float(r[30]) for r in rows) / wsum
+    )
 
 
 def test_top_alerts_channel_ledger(home: Path) -> None:
     assert runner.invoke(_app(), ["events", "ingest", str(V2), "--quiet"]).exit_code == 0
-    top = runner.invoke(_app(), ["events", "top", "--actor", "USA", "--since", "2017-01-01", "--format", "json"])
+    top = runner.invoke(
+        _app(), ["events", "top", "--actor", "USA", "--since", "2017-01-01", "--format", "json"]
+    )
     assert top.exit_code == 0, top.output
     partners = json.loads(top.stdout)
     assert partners and all(p["actor"] == "USA" for p in partners)
     assert [p["events"] for p in partners] == sorted((p["events"] for p in partners), reverse=True)
-    alerts = runner.invoke(_app(), ["events", "alerts", "--actor", "USA", "--freq", "day", "--format", "json"])
+    alerts = runner.invoke(
+        _app(), ["events", "alerts", "--actor", "USA", "--freq", "day", "--format", "json"]
+    )
     assert alerts.exit_code == 0, alerts.output
     assert isinstance(json.loads(alerts.stdout), list)
     channel = runner.invoke(_app(), ["events", "channel"])
@@ -92,15 +133,18 @@ def test_top_alerts_channel_ledger(home: Path) -> None:
 
 
 def test_inspect_reports_layouts(home: Path) -> None:
-    result = runner.invoke(_app(), ["events", "inspect", str(FIXTURES / "gdelt1_mixed_57_58.tsv"), "--output", "json"])
+    result = runner.invoke(
+        _app(), ["events", "inspect", str(FIXTURES / "gdelt1_mixed_57_58.tsv"), "--output", "json"]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)[0]["layouts"] == "gdelt1_58: 60, gdelt1_57: 20"
 
 
 def _suasion(*args: str, home: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, SUASION_HOME=str(home))
-    return subprocess.run([sys.executable, "-m", "suasion.cli", *args], capture_output=True, text=True, env=env,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "suasion.cli", *args], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
 
 
 def test_errors_are_one_line_and_nonzero(tmp_path: Path) -> None:

@@ -22,7 +22,9 @@ FULL_V2 = Path("events") / "gdelt_v2" / "gdelt2_events_20170701234500_reconstruc
 
 
 @pytest.fixture(scope="module")
-def full_store(tmp_path_factory: pytest.TempPathFactory, shared_data: Path) -> tuple[EventStore, list[list[str]]]:
+def full_store(
+    tmp_path_factory: pytest.TempPathFactory, shared_data: Path
+) -> tuple[EventStore, list[list[str]]]:
     store = EventStore(tmp_path_factory.mktemp("events") / "store")
     ingest_events([shared_data / FULL_V2], store=store)
     return store, raw_rows(shared_data / FULL_V2)
@@ -38,7 +40,11 @@ def test_directed_month_counts_and_sums_match_raw_rows(full_store, a: str, b: st
         expect = dyad_stats(rows, row.source, row.target, month=month, directed=True)
         assert row.events == expect["events"]
         assert (row.verbal_coop, row.material_coop, row.verbal_conflict, row.material_conflict) == (
-            expect["q1"], expect["q2"], expect["q3"], expect["q4"])
+            expect["q1"],
+            expect["q2"],
+            expect["q3"],
+            expect["q4"],
+        )
         assert row.goldstein_sum == pytest.approx(expect["gsum"])
         assert row.goldstein_mean == pytest.approx(expect["gsum"] / expect["events"])
         den = expect["coop"] + expect["conf"]
@@ -60,18 +66,29 @@ def test_mention_weighted_undirected_year(full_store) -> None:
 def test_reference_worked_example(full_store) -> None:
     """Reference §13 worked example: international dyads of the export after the §12 de-duplication."""
     store, _ = full_store
-    fra = dyad_events("FRA", "USA", freq="year", directed=False, dedup="day-dyad-code-url", store=store).iloc[0]
+    fra = dyad_events("FRA", "USA", freq="year", directed=False, dedup="day-dyad-code-url", store=store).iloc[
+        0
+    ]
     assert (fra.events, fra.verbal_coop, fra.material_coop, fra.verbal_conflict, fra.material_conflict) == (
-        34, 18, 11, 2, 3)
+        34,
+        18,
+        11,
+        2,
+        3,
+    )
     assert fra.goldstein_sum == pytest.approx(125.1)
     assert round(fra.goldstein_mean, 2) == 3.68 and round(fra.coop_ratio, 2) == 0.70
     assert fra.net_quad == 18 + 22 - 2 - 6 and round(fra.log_ratio, 2) == 1.61
-    fra_w = dyad_events("FRA", "USA", freq="year", directed=False, dedup="day-dyad-code-url", weight="mentions",
-                        store=store).iloc[0]
+    fra_w = dyad_events(
+        "FRA", "USA", freq="year", directed=False, dedup="day-dyad-code-url", weight="mentions", store=store
+    ).iloc[0]
     assert round(fra_w.goldstein_mean, 2) == 3.37
-    gbr = dyad_events("GBR", "USA", freq="year", directed=False, dedup="day-dyad-code-url", store=store).iloc[0]
-    gbr_w = dyad_events("GBR", "USA", freq="year", directed=False, dedup="day-dyad-code-url", weight="mentions",
-                        store=store).iloc[0]
+    gbr = dyad_events("GBR", "USA", freq="year", directed=False, dedup="day-dyad-code-url", store=store).iloc[
+        0
+    ]
+    gbr_w = dyad_events(
+        "GBR", "USA", freq="year", directed=False, dedup="day-dyad-code-url", weight="mentions", store=store
+    ).iloc[0]
     assert gbr.events == 17 and gbr.goldstein_sum == pytest.approx(4.4) and round(gbr.coop_ratio, 2) == 0.05
     assert round(gbr_w.goldstein_mean, 2) == -2.14
 
@@ -79,8 +96,15 @@ def test_reference_worked_example(full_store) -> None:
 def test_volume_shares(full_store) -> None:
     store, rows = full_store
     frame = dyad_events("FRA", "USA", freq="year", store=store)
-    states = [r for r in rows if r[A1CC] and r[A2CC] and r[A1CC] != r[A2CC] and r[1].startswith("2017")
-              and not {r[A1CC], r[A2CC]} & {"AFR", "EUR", "WST", "SEA", "NMR", "SAS", "MEA", "CRB", "SAF", "PGS"}]
+    states = [
+        r
+        for r in rows
+        if r[A1CC]
+        and r[A2CC]
+        and r[A1CC] != r[A2CC]
+        and r[1].startswith("2017")
+        and not {r[A1CC], r[A2CC]} & {"AFR", "EUR", "WST", "SEA", "NMR", "SAS", "MEA", "CRB", "SAF", "PGS"}
+    ]
     row = frame[frame.source == "FRA"].iloc[0]
     assert row.period == "2017"
     out_fra = sum(r[A1CC] == "FRA" for r in states)
@@ -101,9 +125,13 @@ def test_defence_filter_matches_an_independent_filter(full_store) -> None:
     store, rows = full_store
     pairs: dict[frozenset, int] = {}
     for r in rows:
-        if (r[A1CC] and r[A2CC] and r[A1CC] != r[A2CC]
-                and any(r[EVENTCODE].startswith(p) for p in DEFENCE_CODE_PREFIXES)
-                and any(t in {"MIL", "GOV"} for t in (r[12], r[13], r[14], r[22], r[23], r[24]))):
+        if (
+            r[A1CC]
+            and r[A2CC]
+            and r[A1CC] != r[A2CC]
+            and any(r[EVENTCODE].startswith(p) for p in DEFENCE_CODE_PREFIXES)
+            and any(t in {"MIL", "GOV"} for t in (r[12], r[13], r[14], r[22], r[23], r[24]))
+        ):
             key = frozenset((r[A1CC], r[A2CC]))
             pairs[key] = pairs.get(key, 0) + 1
     assert sum(pairs.values()) > 20
@@ -134,7 +162,9 @@ def test_cooperation_channel_is_tidy(full_store) -> None:
     assert channel["value"].dropna().between(-1, 1).all()
     assert not channel.duplicated(["source", "target", "year"]).any()
     fra = dyad_events("FRA", "USA", freq="year", store=store)
-    got = channel[(channel.source == "FRA") & (channel.target == "USA") & (channel.year == 2017)]["value"].iloc[0]
+    got = channel[(channel.source == "FRA") & (channel.target == "USA") & (channel.year == 2017)][
+        "value"
+    ].iloc[0]
     assert got == pytest.approx(fra[fra.source == "FRA"]["coop_ratio"].iloc[0])
 
 
@@ -169,8 +199,9 @@ def test_ewma_and_slope_by_hand() -> None:
 def test_shift_alerts_find_a_break() -> None:
     periods = pd.date_range("2020-01-01", periods=16, freq="MS")
     values = [10, 11, 9, 10, 12, 10, 9, 11, 10, 11, 10, -30, 10, 11, 10, 9]
-    frame = pd.DataFrame({"period": periods, "source": "AAA", "target": "BBB", "goldstein_sum": values,
-                          "events": 5})
+    frame = pd.DataFrame(
+        {"period": periods, "source": "AAA", "target": "BBB", "goldstein_sum": values, "events": 5}
+    )
     alerts = shift_alerts(frame, window=8, threshold=3.0)
     assert list(alerts["period"]) == [periods[11]]
     assert alerts.loc[0, "direction"] == "more hostile"

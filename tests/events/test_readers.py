@@ -27,15 +27,27 @@ def _value(x: object) -> object:
     return None if pd.isna(x) else x
 
 
-@pytest.mark.parametrize("path, layout, header", [
-    (V2, "gdelt2_61", False), (V1_57, "gdelt1_57", False), (MIXED, "gdelt1_58", False), (ICEWS, "icews_20", True)])
+@pytest.mark.parametrize(
+    "path, layout, header",
+    [
+        (V2, "gdelt2_61", False),
+        (V1_57, "gdelt1_57", False),
+        (MIXED, "gdelt1_58", False),
+        (ICEWS, "icews_20", True),
+    ],
+)
 def test_layout_detected_from_first_line(path: Path, layout: str, header: bool) -> None:
     found, has_header = detect_layout(path)
     assert (found.name, has_header) == (layout, header)
 
 
 def test_layout_column_counts_match_the_codebooks() -> None:
-    assert [LAYOUTS[n].n_fields for n in ("gdelt1_57", "gdelt1_58", "gdelt2_61", "icews_20")] == [57, 58, 61, 20]
+    assert [LAYOUTS[n].n_fields for n in ("gdelt1_57", "gdelt1_58", "gdelt2_61", "icews_20")] == [
+        57,
+        58,
+        61,
+        20,
+    ]
     # v1 has FeatureID and no ADM2Code; v2 has both (reference §1-2)
     assert LAYOUTS["gdelt1_58"].columns[41] == "Actor1Geo_FeatureID"
     assert LAYOUTS["gdelt2_61"].columns[39] == "Actor1Geo_ADM2Code"
@@ -66,10 +78,16 @@ def test_gdelt2_fields_land_in_the_right_columns() -> None:
     assert len(frame) == len(raw) == 400
     for r in raw:
         row = frame.loc[int(r[0])]
-        assert row["event_code"] == r[26] and row["event_base_code"] == r[27] and row["event_root_code"] == r[28]
-        assert _value(row["actor1_code"]) == (r[5] or None) and _value(row["actor2_country"]) == (r[17] or None)
+        assert (
+            row["event_code"] == r[26] and row["event_base_code"] == r[27] and row["event_root_code"] == r[28]
+        )
+        assert _value(row["actor1_code"]) == (r[5] or None) and _value(row["actor2_country"]) == (
+            r[17] or None
+        )
         assert row["goldstein"] == float(r[30]) and row["num_mentions"] == int(r[31])
-        assert _value(row["action_country"]) == (r[53] or None)  # FIPS code of ActionGeo, not the CAMEO actor code
+        assert _value(row["action_country"]) == (
+            r[53] or None
+        )  # FIPS code of ActionGeo, not the CAMEO actor code
         assert row["date_added"] == r[59] and row["source_url"] == r[60]
         assert row["day"].strftime("%Y%m%d") == r[1]
 
@@ -129,8 +147,15 @@ def test_empty_file_is_a_clear_error(tmp_path: Path) -> None:
         read_events(empty, "gdelt2")
 
 
-@pytest.mark.parametrize("path, fmt, looks", [(V2, "gdelt1", "gdelt2"), (V1_57, "gdelt2", "gdelt1"),
-                                              (ICEWS, "gdelt2", "icews"), (V2, "icews", "gdelt2")])
+@pytest.mark.parametrize(
+    "path, fmt, looks",
+    [
+        (V2, "gdelt1", "gdelt2"),
+        (V1_57, "gdelt2", "gdelt1"),
+        (ICEWS, "gdelt2", "icews"),
+        (V2, "icews", "gdelt2"),
+    ],
+)
 def test_wrong_format_flag_says_what_the_file_looks_like(path: Path, fmt: str, looks: str) -> None:
     with pytest.raises(EventFormatError, match=f"--format {fmt} given, but it looks like {looks}") as info:
         read_events(path, fmt)
@@ -188,13 +213,17 @@ def test_on_error_fail_stops_at_the_first_malformed_row(tmp_path: Path) -> None:
 def test_every_row_of_the_real_samples_is_read(shared_data: Path) -> None:
     events = shared_data / "events"
     v1 = read_events(events / "gdelt_v1" / "gdelt1_backfile_57col_sample.tsv", "gdelt1")
-    v2 = read_events(events / "gdelt_v2" / "gdelt2_events_20170701234500_reconstructed.export.tsv.gz", "gdelt2")
+    v2 = read_events(
+        events / "gdelt_v2" / "gdelt2_events_20170701234500_reconstructed.export.tsv.gz", "gdelt2"
+    )
     ic = read_events(events / "icews" / "icews_events.2018.sample.tab", "icews")
     assert (len(v1), len(v2), len(ic)) == (201, 6090, 3705)
     assert v1.attrs["report"].layouts == {"gdelt1_57": 201}
     for frame in (v1, v2, ic):
         assert frame.attrs["report"].rows_skipped == 0
-    with gzip.open(events / "gdelt_v2" / "gdelt2_events_20170701234500_reconstructed.export.tsv.gz", "rt") as fh:
+    with gzip.open(
+        events / "gdelt_v2" / "gdelt2_events_20170701234500_reconstructed.export.tsv.gz", "rt"
+    ) as fh:
         added = {line.split("\t")[59] for line in fh}
     assert set(v2["date_added"]) == added == {"20170501234500", "20170601234500", "20170701234500"}
 

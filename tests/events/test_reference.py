@@ -24,9 +24,11 @@ from .helpers import A1CC, A2CC, EVENTCODE, GOLDSTEIN, QUAD
 
 def _gdelt_rows(shared_data: Path) -> list[list[str]]:
     events = shared_data / "events"
-    rows = [line.rstrip("\n").split("\t") for line in
-            open(events / "gdelt_v1" / "gdelt1_backfile_57col_sample.tsv", encoding="utf-8")]
-    with gzip.open(events / "gdelt_v2" / "gdelt2_events_20170701234500_reconstructed.export.tsv.gz", "rt") as fh:
+    with open(events / "gdelt_v1" / "gdelt1_backfile_57col_sample.tsv", encoding="utf-8") as fh:
+        rows = [line.rstrip("\n").split("\t") for line in fh]
+    with gzip.open(
+        events / "gdelt_v2" / "gdelt2_events_20170701234500_reconstructed.export.tsv.gz", "rt"
+    ) as fh:
         rows += [line.rstrip("\n").split("\t") for line in fh]
     with open(events / "gdelt_v1" / "undp_georgia_gdelt1_aug2012_Rexport.csv", encoding="utf-8") as fh:
         reader = csv.reader(fh)

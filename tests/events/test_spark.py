@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,8 +21,10 @@ def engines(tmp_path_factory: pytest.TempPathFactory):
     from suasion.events.engines import connect, spark_session
 
     store = EventStore(tmp_path_factory.mktemp("spark") / "store")
-    ingest_events([FIXTURES / "gdelt2_20170701234500_head400.export.CSV", FIXTURES / "gdelt1_mixed_57_58.tsv"],
-                  store=store)
+    ingest_events(
+        [FIXTURES / "gdelt2_20170701234500_head400.export.CSV", FIXTURES / "gdelt1_mixed_57_58.tsv"],
+        store=store,
+    )
     session = spark_session(master="local[1]", shuffle_partitions=1, small=True)
     yield store, connect("duckdb"), connect("spark", session=session)
     session.stop()
@@ -39,19 +39,27 @@ def _same(left: pd.DataFrame, right: pd.DataFrame, keys: list[str]) -> None:
         a, b = left[col], right[col]
         if pd.api.types.is_float_dtype(a) or pd.api.types.is_float_dtype(b):
             np.testing.assert_allclose(a.astype(float), b.astype(float), rtol=1e-12, atol=1e-12, err_msg=col)
-        elif pd.api.types.is_datetime64_any_dtype(a) or pd.api.types.is_datetime64_any_dtype(b) or col == "period":
+        elif (
+            pd.api.types.is_datetime64_any_dtype(a)
+            or pd.api.types.is_datetime64_any_dtype(b)
+            or col == "period"
+        ):
             assert list(pd.to_datetime(a)) == list(pd.to_datetime(b)), col
         else:
             assert list(a.astype(str)) == list(b.astype(str)), col
 
 
-@pytest.mark.parametrize("dataset, freq, directed, weight, dedup", [
-    ("gdelt2", "month", True, "one", None),
-    ("gdelt2", "year", False, "mentions", "day-dyad-code-url"),
-    ("gdelt1", "week", True, "articles", "one-a-day"),
-])
-def test_spark_equals_duckdb_on_all_dyads(engines, dataset: str, freq: str, directed: bool, weight: str,
-                                          dedup: str | None) -> None:
+@pytest.mark.parametrize(
+    "dataset, freq, directed, weight, dedup",
+    [
+        ("gdelt2", "month", True, "one", None),
+        ("gdelt2", "year", False, "mentions", "day-dyad-code-url"),
+        ("gdelt1", "week", True, "articles", "one-a-day"),
+    ],
+)
+def test_spark_equals_duckdb_on_all_dyads(
+    engines, dataset: str, freq: str, directed: bool, weight: str, dedup: str | None
+) -> None:
     store, duck, spark = engines
     results = []
     for con in (duck, spark):

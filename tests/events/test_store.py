@@ -97,8 +97,12 @@ def _independent_dedup(rows: list[list[str]], key: tuple[int, ...]) -> int:
 
 def test_dedup_rules_match_an_independent_count(tmp_path: Path) -> None:
     rows = raw_rows(V2)
-    rules = {"url": (60,), "url-date": (SQLDATE, 60), "one-a-day": (SQLDATE, A1CC, A2CC, EVENTCODE),
-             "day-dyad-code-url": (SQLDATE, A1CC, A2CC, EVENTCODE, 60)}
+    rules = {
+        "url": (60,),
+        "url-date": (SQLDATE, 60),
+        "one-a-day": (SQLDATE, A1CC, A2CC, EVENTCODE),
+        "day-dyad-code-url": (SQLDATE, A1CC, A2CC, EVENTCODE, 60),
+    }
     store = EventStore(tmp_path / "s")
     report = ingest_events([V2], store=store, dedup="url-date,one-a-day")
     removed = dict(item.split(": ") for item in report.loc[0, "dedup_removed"].split(", "))
@@ -120,8 +124,14 @@ def test_reference_dedup_effect_on_the_real_export(shared_data: Path) -> None:
     assert len(rows) == 1210
     frame = read_events(path, "gdelt2")
     con = duckdb.connect()
-    con.register("ev", frame[frame.actor1_country.notna() & frame.actor2_country.notna()
-                             & (frame.actor1_country != frame.actor2_country)])
+    con.register(
+        "ev",
+        frame[
+            frame.actor1_country.notna()
+            & frame.actor2_country.notna()
+            & (frame.actor1_country != frame.actor2_country)
+        ],
+    )
     assert con.sql(f"SELECT count(*) FROM ({dedup_sql('ev', 'day-dyad-code-url')})").fetchall()[0][0] == 679
     assert con.sql(f"SELECT count(*) FROM ({dedup_sql('ev', 'day-actors-code-url')})").fetchall()[0][0] == 753
 

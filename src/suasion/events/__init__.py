@@ -19,7 +19,16 @@ _LAZY: dict[str, str] = {
     "EventStore": "suasion.events.store",
 }
 
-__all__ = sorted(_LAZY)
+__all__ = [
+    "EventStore",
+    "cooperation_channel",
+    "detect_layout",
+    "dyad_events",
+    "event_alerts",
+    "ingest_events",
+    "read_events",
+    "top_partners",
+]
 
 
 def __getattr__(name: str) -> Any:

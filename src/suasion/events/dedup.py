@@ -40,8 +40,10 @@ def parse_rules(spec: str | None) -> list[str]:
     names = [s.strip() for s in spec.split(",") if s.strip()]
     unknown = [n for n in names if n not in DEDUP_RULES]
     if unknown:
-        raise ValueError(f"unknown de-duplication rule {unknown[0]!r}; choose none or one of "
-                         f"{', '.join(r for r in DEDUP_RULES if r != 'none')} (comma-separated to chain)")
+        raise ValueError(
+            f"unknown de-duplication rule {unknown[0]!r}; choose none or one of "
+            f"{', '.join(r for r in DEDUP_RULES if r != 'none')} (comma-separated to chain)"
+        )
     return [n for n in names if n != "none"]
 
 
@@ -52,8 +54,7 @@ def dedup_sql(relation: str, rule: str) -> str:
         return f"SELECT * FROM {relation}"
     any_null = " OR ".join(f"{c} IS NULL" for c in key)
     part = ", ".join(key) + f", CASE WHEN {any_null} THEN event_id END"
-    return (f"SELECT * FROM {relation} QUALIFY row_number() OVER (PARTITION BY {part} "
-            f"ORDER BY event_id) = 1")
+    return f"SELECT * FROM {relation} QUALIFY row_number() OVER (PARTITION BY {part} ORDER BY event_id) = 1"
 
 
 def dedup_ibis(table: Any, rule: str) -> Any:

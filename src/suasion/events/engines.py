@@ -27,14 +27,18 @@ def spark_session(master: str = "local[*]", shuffle_partitions: int = 4, small: 
     generation and adaptive execution, which cost more than they save on test-sized data."""
     from pyspark.sql import SparkSession
 
-    builder = (SparkSession.builder.master(master).appName("suasion-events")
-               .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
-               .config("spark.ui.enabled", "false")
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC"))
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("suasion-events")
+        .config("spark.sql.shuffle.partitions", str(shuffle_partitions))
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+    )
     if small:
-        builder = (builder.config("spark.sql.codegen.wholeStage", "false")
-                   .config("spark.sql.adaptive.enabled", "false"))
+        builder = builder.config("spark.sql.codegen.wholeStage", "false").config(
+            "spark.sql.adaptive.enabled", "false"
+        )
     session = builder.getOrCreate()
     session.sparkContext.setLogLevel("ERROR")
     return session
@@ -50,7 +54,9 @@ def connect(engine: str = "duckdb", session: Any = None) -> Any:
         try:
             return ibis.pyspark.connect(session if session is not None else spark_session())
         except ImportError as exc:  # pragma: no cover - depends on the installation
-            raise EventStoreError(f"the spark engine needs pyspark (pip install 'suasion[spark]'): {exc}") from None
+            raise EventStoreError(
+                f"the spark engine needs pyspark (pip install 'suasion[spark]'): {exc}"
+            ) from None
     raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 
@@ -60,7 +66,9 @@ def events_table(con: Any, store: Any, dataset: str | None = None) -> Any:
     return con.read_parquet(store.parquet_glob(dataset))
 
 
-def gdelt_bigquery_table(con: Any, table: str = "gdelt-bq.gdeltv2.events") -> Any:  # pragma: no cover - network
+def gdelt_bigquery_table(
+    con: Any, table: str = "gdelt-bq.gdeltv2.events"
+) -> Any:  # pragma: no cover - network
     """GDELT's public BigQuery events table with canonical column names (ISO3 via the shipped CAMEO table)."""
     import ibis
 
@@ -70,15 +78,34 @@ def gdelt_bigquery_table(con: Any, table: str = "gdelt-bq.gdeltv2.events") -> An
     iso = ibis.memtable({"code": list(cameo_to_iso3()), "iso3": list(cameo_to_iso3().values())})
     day = t.SQLDATE.cast("string").to_date("%Y%m%d")
     base = t.select(
-        dataset=ibis.literal("gdelt2"), layout=ibis.literal("bigquery"), event_id=t.GLOBALEVENTID.cast("int64"),
-        day=day, month=day.strftime("%Y-%m"), actor1_code=t.Actor1Code, actor1_name=t.Actor1Name,
-        actor1_country=t.Actor1CountryCode, actor1_types=t.Actor1Type1Code, actor2_code=t.Actor2Code,
-        actor2_name=t.Actor2Name, actor2_country=t.Actor2CountryCode, actor2_types=t.Actor2Type1Code,
-        is_root=t.IsRootEvent.cast("int8"), event_code=t.EventCode, event_base_code=t.EventBaseCode,
-        event_root_code=t.EventRootCode, quad_class=t.QuadClass.cast("int8"), goldstein=t.GoldsteinScale,
-        num_mentions=t.NumMentions, num_sources=t.NumSources, num_articles=t.NumArticles, avg_tone=t.AvgTone,
-        action_country=t.ActionGeo_CountryCode, date_added=t.DATEADDED.cast("string"), source_url=t.SOURCEURL,
-        source_file=ibis.literal(table))
+        dataset=ibis.literal("gdelt2"),
+        layout=ibis.literal("bigquery"),
+        event_id=t.GLOBALEVENTID.cast("int64"),
+        day=day,
+        month=day.strftime("%Y-%m"),
+        actor1_code=t.Actor1Code,
+        actor1_name=t.Actor1Name,
+        actor1_country=t.Actor1CountryCode,
+        actor1_types=t.Actor1Type1Code,
+        actor2_code=t.Actor2Code,
+        actor2_name=t.Actor2Name,
+        actor2_country=t.Actor2CountryCode,
+        actor2_types=t.Actor2Type1Code,
+        is_root=t.IsRootEvent.cast("int8"),
+        event_code=t.EventCode,
+        event_base_code=t.EventBaseCode,
+        event_root_code=t.EventRootCode,
+        quad_class=t.QuadClass.cast("int8"),
+        goldstein=t.GoldsteinScale,
+        num_mentions=t.NumMentions,
+        num_sources=t.NumSources,
+        num_articles=t.NumArticles,
+        avg_tone=t.AvgTone,
+        action_country=t.ActionGeo_CountryCode,
+        date_added=t.DATEADDED.cast("string"),
+        source_url=t.SOURCEURL,
+        source_file=ibis.literal(table),
+    )
     a1 = iso.view()
     a2 = iso.view()
     joined = base.left_join(a1, base.actor1_country == a1.code).left_join(a2, base.actor2_country == a2.code)

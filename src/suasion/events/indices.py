@@ -37,13 +37,37 @@ from suasion.events.reference import (
 )
 
 FREQS: dict[str, str] = {"day": "D", "week": "W", "month": "M", "year": "Y"}
-WEIGHTS: dict[str, str | None] = {"one": None, "mentions": "num_mentions", "sources": "num_sources",
-                                  "articles": "num_articles"}
-QUAD_COLUMNS: dict[int, str] = {1: "verbal_coop", 2: "material_coop", 3: "verbal_conflict", 4: "material_conflict"}
+WEIGHTS: dict[str, str | None] = {
+    "one": None,
+    "mentions": "num_mentions",
+    "sources": "num_sources",
+    "articles": "num_articles",
+}
+QUAD_COLUMNS: dict[int, str] = {
+    1: "verbal_coop",
+    2: "material_coop",
+    3: "verbal_conflict",
+    4: "material_conflict",
+}
 INDEX_COLUMNS: tuple[str, ...] = (
-    "period", "source", "target", "events", "verbal_coop", "material_coop", "verbal_conflict",
-    "material_conflict", "goldstein_sum", "goldstein_mean", "coop", "conflict", "coop_ratio", "count_coop_ratio",
-    "net_quad", "log_ratio", "share", "volume_share",
+    "period",
+    "source",
+    "target",
+    "events",
+    "verbal_coop",
+    "material_coop",
+    "verbal_conflict",
+    "material_conflict",
+    "goldstein_sum",
+    "goldstein_mean",
+    "coop",
+    "conflict",
+    "coop_ratio",
+    "count_coop_ratio",
+    "net_quad",
+    "log_ratio",
+    "share",
+    "volume_share",
 )
 
 
@@ -93,7 +117,9 @@ def defence_filter(t: Any) -> Any:
 
     code_ok = ibis.or_(*[t.event_code.startswith(p) for p in DEFENCE_CODE_PREFIXES])
     marks = DEFENCE_GDELT_TYPES + DEFENCE_ICEWS_SECTORS
-    actor_ok = ibis.or_(*[t[c].fill_null("").contains(m) for c in ("actor1_types", "actor2_types") for m in marks])
+    actor_ok = ibis.or_(
+        *[t[c].fill_null("").contains(m) for c in ("actor1_types", "actor2_types") for m in marks]
+    )
     return t.filter(code_ok, actor_ok)
 
 
@@ -113,11 +139,21 @@ def _sides(t: Any, directed: bool) -> tuple[Any, Any]:
     if directed:
         return t.actor1_iso3, t.actor2_iso3
     lower = t.actor1_iso3 < t.actor2_iso3
-    return (ibis.ifelse(lower, t.actor1_iso3, t.actor2_iso3), ibis.ifelse(lower, t.actor2_iso3, t.actor1_iso3))
+    return (
+        ibis.ifelse(lower, t.actor1_iso3, t.actor2_iso3),
+        ibis.ifelse(lower, t.actor2_iso3, t.actor1_iso3),
+    )
 
 
-def dyad_index_expr(t: Any, freq: str = "month", directed: bool = True, pair: tuple[str, str] | None = None,
-                    actor: str | None = None, scheme: str = "gdelt", weight: str = "one") -> Any:
+def dyad_index_expr(
+    t: Any,
+    freq: str = "month",
+    directed: bool = True,
+    pair: tuple[str, str] | None = None,
+    actor: str | None = None,
+    scheme: str = "gdelt",
+    weight: str = "one",
+) -> Any:
     """Dyad-period indices of ``t`` (already filtered to state dyads, dates, de-duplicated) as an Ibis expression.
 
     ``pair=(A, B)`` keeps the dyad's two directions (directed) or the pair (undirected, reported as A→B);
@@ -127,8 +163,11 @@ def dyad_index_expr(t: Any, freq: str = "month", directed: bool = True, pair: tu
 
     unit = check_freq(freq)
     weight_col = check_weight(weight)
-    t = t.mutate(period=t.day.truncate(unit), quad=quad_expr(t, scheme),
-                 w=(t[weight_col].cast("float64") if weight_col else ibis.literal(1.0, "float64")))
+    t = t.mutate(
+        period=t.day.truncate(unit),
+        quad=quad_expr(t, scheme),
+        w=(t[weight_col].cast("float64") if weight_col else ibis.literal(1.0, "float64")),
+    )
     src, dst = _sides(t, directed)
     t = t.mutate(source=src, target=dst)
     everything = t
@@ -137,7 +176,9 @@ def dyad_index_expr(t: Any, freq: str = "month", directed: bool = True, pair: tu
         if directed:
             t = t.filter(((t.source == a) & (t.target == b)) | ((t.source == b) & (t.target == a)))
         else:
-            t = t.filter(((t.actor1_iso3 == a) & (t.actor2_iso3 == b)) | ((t.actor1_iso3 == b) & (t.actor2_iso3 == a)))
+            t = t.filter(
+                ((t.actor1_iso3 == a) & (t.actor2_iso3 == b)) | ((t.actor1_iso3 == b) & (t.actor2_iso3 == a))
+            )
             t = t.mutate(source=ibis.literal(a), target=ibis.literal(b))
     elif actor is not None:
         t = t.filter((t.actor1_iso3 == actor) | (t.actor2_iso3 == actor))
@@ -156,22 +197,30 @@ def dyad_index_expr(t: Any, freq: str = "month", directed: bool = True, pair: tu
     n_coop = agg.verbal_coop + agg.material_coop
     n_conf = agg.verbal_conflict + agg.material_conflict
     agg = agg.mutate(
-        goldstein_mean=ibis.ifelse(agg.weight_sum > 0, agg.goldstein_sum / agg.weight_sum, ibis.null("float64")),
+        goldstein_mean=ibis.ifelse(
+            agg.weight_sum > 0, agg.goldstein_sum / agg.weight_sum, ibis.null("float64")
+        ),
         coop_ratio=ibis.ifelse(den > 0, (agg.coop - agg.conflict) / den, ibis.null("float64")),
-        count_coop_ratio=ibis.ifelse(n_coop + n_conf > 0, (n_coop - n_conf).cast("float64") / (n_coop + n_conf),
-                                     ibis.null("float64")),
+        count_coop_ratio=ibis.ifelse(
+            n_coop + n_conf > 0, (n_coop - n_conf).cast("float64") / (n_coop + n_conf), ibis.null("float64")
+        ),
         net_quad=agg.verbal_coop + 2 * agg.material_coop - agg.verbal_conflict - 2 * agg.material_conflict,
         log_ratio=((n_coop + 1).cast("float64") / (n_conf + 1)).ln(),
     )
     # volume normalisation against all state-to-state events of the period
     if directed:
-        out_n = everything.group_by(["period", everything.actor1_iso3.name("source")]).aggregate(n_source=everything.count())
-        in_n = everything.group_by(["period", everything.actor2_iso3.name("target")]).aggregate(n_target=everything.count())
+        out_n = everything.group_by(["period", everything.actor1_iso3.name("source")]).aggregate(
+            n_source=everything.count()
+        )
+        in_n = everything.group_by(["period", everything.actor2_iso3.name("target")]).aggregate(
+            n_target=everything.count()
+        )
         agg = agg.left_join(out_n, ["period", "source"]).select(agg, out_n.n_source)
         agg = agg.left_join(in_n, ["period", "target"]).select(agg, in_n.n_target)
     else:
         involved = everything.select("period", actor=everything.actor1_iso3).union(
-            everything.select("period", actor=everything.actor2_iso3), distinct=False)
+            everything.select("period", actor=everything.actor2_iso3), distinct=False
+        )
         inv = involved.group_by(["period", "actor"]).aggregate(n=involved.count())
         s = inv.view()
         agg = agg.left_join(s, [agg.period == s.period, agg.source == s.actor]).select(agg, n_source=s.n)
@@ -179,8 +228,10 @@ def dyad_index_expr(t: Any, freq: str = "month", directed: bool = True, pair: tu
         agg = agg.left_join(d, [agg.period == d.period, agg.target == d.actor]).select(agg, n_target=d.n)
     totals = everything.group_by("period").aggregate(n_period=everything.count())
     agg = agg.left_join(totals, "period").select(agg, totals.n_period)
-    agg = agg.mutate(share=agg.events.cast("float64") / (agg.n_source + agg.n_target),
-                     volume_share=agg.events.cast("float64") / agg.n_period)
+    agg = agg.mutate(
+        share=agg.events.cast("float64") / (agg.n_source + agg.n_target),
+        volume_share=agg.events.cast("float64") / agg.n_period,
+    )
     return agg.select(*INDEX_COLUMNS).order_by(["period", "source", "target"])
 
 
@@ -190,28 +241,44 @@ def partners_expr(t: Any, actor: str, scheme: str = "gdelt", weight: str = "one"
 
     weight_col = check_weight(weight)
     t = t.filter((t.actor1_iso3 == actor) | (t.actor2_iso3 == actor))
-    t = t.mutate(partner=ibis.ifelse(t.actor1_iso3 == actor, t.actor2_iso3, t.actor1_iso3),
-                 quad=quad_expr(t, scheme),
-                 w=(t[weight_col].cast("float64") if weight_col else ibis.literal(1.0, "float64")))
+    t = t.mutate(
+        partner=ibis.ifelse(t.actor1_iso3 == actor, t.actor2_iso3, t.actor1_iso3),
+        quad=quad_expr(t, scheme),
+        w=(t[weight_col].cast("float64") if weight_col else ibis.literal(1.0, "float64")),
+    )
     g = t.goldstein
     wg = t.w * g
     agg = t.group_by("partner").aggregate(
         events=t.count(),
         outgoing=(t.actor1_iso3 == actor).cast("int64").sum(),
         **{name: (t.quad == q).cast("int64").sum() for q, name in QUAD_COLUMNS.items()},
-        weight_sum=t.w.sum(), goldstein_sum=wg.sum(),
-        coop=ibis.ifelse(g > 0, wg, 0.0).sum(), conflict=ibis.ifelse(g < 0, -wg, 0.0).sum(),
-        first_day=t.day.min(), last_day=t.day.max(),
+        weight_sum=t.w.sum(),
+        goldstein_sum=wg.sum(),
+        coop=ibis.ifelse(g > 0, wg, 0.0).sum(),
+        conflict=ibis.ifelse(g < 0, -wg, 0.0).sum(),
+        first_day=t.day.min(),
+        last_day=t.day.max(),
     )
     den = agg.coop + agg.conflict
-    agg = agg.mutate(goldstein_mean=agg.goldstein_sum / agg.weight_sum,
-                     coop_ratio=ibis.ifelse(den > 0, (agg.coop - agg.conflict) / den, ibis.null("float64")))
-    return agg.select("partner", "events", "outgoing", *QUAD_COLUMNS.values(), "goldstein_sum",
-                      "goldstein_mean", "coop_ratio", "first_day", "last_day").order_by(
-        [ibis.desc("events"), "partner"])
+    agg = agg.mutate(
+        goldstein_mean=agg.goldstein_sum / agg.weight_sum,
+        coop_ratio=ibis.ifelse(den > 0, (agg.coop - agg.conflict) / den, ibis.null("float64")),
+    )
+    return agg.select(
+        "partner",
+        "events",
+        "outgoing",
+        *QUAD_COLUMNS.values(),
+        "goldstein_sum",
+        "goldstein_mean",
+        "coop_ratio",
+        "first_day",
+        "last_day",
+    ).order_by([ibis.desc("events"), "partner"])
 
 
 # ---------------------------------------------------------------------------------------------- pandas side
+
 
 def format_period(values: pd.Series, freq: str) -> pd.Series:
     """Period start dates as labels: ``2017-07-03`` (day, week = Monday), ``2017-07`` (month), ``2017`` (year)."""
@@ -221,8 +288,12 @@ def format_period(values: pd.Series, freq: str) -> pd.Series:
 
 
 def _offset(freq: str) -> Any:
-    return {"day": pd.offsets.Day(), "week": pd.offsets.Week(weekday=0), "month": pd.offsets.MonthBegin(),
-            "year": pd.offsets.YearBegin()}[freq]
+    return {
+        "day": pd.offsets.Day(),
+        "week": pd.offsets.Week(weekday=0),
+        "month": pd.offsets.MonthBegin(),
+        "year": pd.offsets.YearBegin(),
+    }[freq]
 
 
 def fill_periods(frame: pd.DataFrame, freq: str, until: Any = None) -> pd.DataFrame:
@@ -264,21 +335,34 @@ def ols_slope(values: np.ndarray) -> float:
     return float((x * (y - y.mean())).sum() / (x * x).sum())
 
 
-def add_smoothing(frame: pd.DataFrame, lam: float = 0.3, trend_window: int = 6,
-                  columns: tuple[str, ...] = ("goldstein_mean", "coop_ratio")) -> pd.DataFrame:
+def add_smoothing(
+    frame: pd.DataFrame,
+    lam: float = 0.3,
+    trend_window: int = 6,
+    columns: tuple[str, ...] = ("goldstein_mean", "coop_ratio"),
+) -> pd.DataFrame:
     """Per dyad (in period order): ``<col>_ewma`` and ``<col>_trend`` (rolling OLS slope of the EWMA)."""
     frame = frame.sort_values(["source", "target", "period"]).copy()
     for col in columns:
         smoothed = frame.groupby(["source", "target"], sort=False)[col].transform(lambda s: ewma(s, lam))
         frame[f"{col}_ewma"] = smoothed
         frame[f"{col}_trend"] = smoothed.groupby([frame["source"], frame["target"]], sort=False).transform(
-            lambda s: s.rolling(trend_window, min_periods=2).apply(ols_slope, raw=True))
+            lambda s: s.rolling(trend_window, min_periods=2).apply(ols_slope, raw=True)
+        )
     return frame.sort_values(["period", "source", "target"]).reset_index(drop=True)
 
 
-def shift_alerts(frame: pd.DataFrame, metric: str = "goldstein_sum", window: int = 12, threshold: float = 2.5,
-                 method: str = "zscore", min_history: int = 6, min_events: int = 3,
-                 cusum_k: float = 0.5, cusum_h: float = 4.0) -> pd.DataFrame:
+def shift_alerts(
+    frame: pd.DataFrame,
+    metric: str = "goldstein_sum",
+    window: int = 12,
+    threshold: float = 2.5,
+    method: str = "zscore",
+    min_history: int = 6,
+    min_events: int = 3,
+    cusum_k: float = 0.5,
+    cusum_h: float = 4.0,
+) -> pd.DataFrame:
     """Periods where a dyad's ``metric`` departs from its own trailing window.
 
     ``zscore``: z_t = (x_t − mean(x_{t−window..t−1})) / sd(...), alert when |z| ≥ threshold.
@@ -295,7 +379,7 @@ def shift_alerts(frame: pd.DataFrame, metric: str = "goldstein_sum", window: int
         periods = group["period"].to_numpy()
         s_pos = s_neg = 0.0
         for i in range(len(x)):
-            history = x[max(0, i - window):i]
+            history = x[max(0, i - window) : i]
             history = history[np.isfinite(history)]
             if len(history) < min_history or not np.isfinite(x[i]):
                 continue
@@ -313,9 +397,33 @@ def shift_alerts(frame: pd.DataFrame, metric: str = "goldstein_sum", window: int
             else:
                 fired = abs(z) >= threshold
             if fired and events[i] >= min_events:
-                rows.append({"period": periods[i], "source": s, "target": t, "metric": metric, "value": x[i],
-                             "baseline_mean": mean, "baseline_sd": sd, "score": score, "events": int(events[i]),
-                             "direction": "more cooperative" if score > 0 else "more hostile"})
-    out = pd.DataFrame(rows, columns=["period", "source", "target", "metric", "value", "baseline_mean",
-                                      "baseline_sd", "score", "events", "direction"])
+                rows.append(
+                    {
+                        "period": periods[i],
+                        "source": s,
+                        "target": t,
+                        "metric": metric,
+                        "value": x[i],
+                        "baseline_mean": mean,
+                        "baseline_sd": sd,
+                        "score": score,
+                        "events": int(events[i]),
+                        "direction": "more cooperative" if score > 0 else "more hostile",
+                    }
+                )
+    out = pd.DataFrame(
+        rows,
+        columns=[
+            "period",
+            "source",
+            "target",
+            "metric",
+            "value",
+            "baseline_mean",
+            "baseline_sd",
+            "score",
+            "events",
+            "direction",
+        ],
+    )
     return out

@@ -15,39 +15,105 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 _GDELT_HEAD = [
-    "GLOBALEVENTID", "SQLDATE", "MonthYear", "Year", "FractionDate",
-    "Actor1Code", "Actor1Name", "Actor1CountryCode", "Actor1KnownGroupCode", "Actor1EthnicCode",
-    "Actor1Religion1Code", "Actor1Religion2Code", "Actor1Type1Code", "Actor1Type2Code", "Actor1Type3Code",
-    "Actor2Code", "Actor2Name", "Actor2CountryCode", "Actor2KnownGroupCode", "Actor2EthnicCode",
-    "Actor2Religion1Code", "Actor2Religion2Code", "Actor2Type1Code", "Actor2Type2Code", "Actor2Type3Code",
-    "IsRootEvent", "EventCode", "EventBaseCode", "EventRootCode", "QuadClass", "GoldsteinScale",
-    "NumMentions", "NumSources", "NumArticles", "AvgTone",
+    "GLOBALEVENTID",
+    "SQLDATE",
+    "MonthYear",
+    "Year",
+    "FractionDate",
+    "Actor1Code",
+    "Actor1Name",
+    "Actor1CountryCode",
+    "Actor1KnownGroupCode",
+    "Actor1EthnicCode",
+    "Actor1Religion1Code",
+    "Actor1Religion2Code",
+    "Actor1Type1Code",
+    "Actor1Type2Code",
+    "Actor1Type3Code",
+    "Actor2Code",
+    "Actor2Name",
+    "Actor2CountryCode",
+    "Actor2KnownGroupCode",
+    "Actor2EthnicCode",
+    "Actor2Religion1Code",
+    "Actor2Religion2Code",
+    "Actor2Type1Code",
+    "Actor2Type2Code",
+    "Actor2Type3Code",
+    "IsRootEvent",
+    "EventCode",
+    "EventBaseCode",
+    "EventRootCode",
+    "QuadClass",
+    "GoldsteinScale",
+    "NumMentions",
+    "NumSources",
+    "NumArticles",
+    "AvgTone",
 ]
 
 
 def _geo(prefix: str, adm2: bool) -> list[str]:
-    fields = ["Type", "FullName", "CountryCode", "ADM1Code"] + (["ADM2Code"] if adm2 else []) + [
-        "Lat", "Long", "FeatureID"]
+    fields = (
+        ["Type", "FullName", "CountryCode", "ADM1Code"]
+        + (["ADM2Code"] if adm2 else [])
+        + ["Lat", "Long", "FeatureID"]
+    )
     return [f"{prefix}Geo_{f}" for f in fields]
 
 
 GDELT1_58_COLUMNS: tuple[str, ...] = tuple(
-    _GDELT_HEAD + _geo("Actor1", False) + _geo("Actor2", False) + _geo("Action", False)
-    + ["DATEADDED", "SOURCEURL"])
+    _GDELT_HEAD
+    + _geo("Actor1", False)
+    + _geo("Actor2", False)
+    + _geo("Action", False)
+    + ["DATEADDED", "SOURCEURL"]
+)
 GDELT1_57_COLUMNS: tuple[str, ...] = GDELT1_58_COLUMNS[:57]
 GDELT2_61_COLUMNS: tuple[str, ...] = tuple(
-    _GDELT_HEAD + _geo("Actor1", True) + _geo("Actor2", True) + _geo("Action", True)
-    + ["DATEADDED", "SOURCEURL"])
+    _GDELT_HEAD
+    + _geo("Actor1", True)
+    + _geo("Actor2", True)
+    + _geo("Action", True)
+    + ["DATEADDED", "SOURCEURL"]
+)
 ICEWS_20_COLUMNS: tuple[str, ...] = (
-    "Event ID", "Event Date", "Source Name", "Source Sectors", "Source Country", "Event Text", "CAMEO Code",
-    "Intensity", "Target Name", "Target Sectors", "Target Country", "Story ID", "Sentence Number", "Publisher",
-    "City", "District", "Province", "Country", "Latitude", "Longitude",
+    "Event ID",
+    "Event Date",
+    "Source Name",
+    "Source Sectors",
+    "Source Country",
+    "Event Text",
+    "CAMEO Code",
+    "Intensity",
+    "Target Name",
+    "Target Sectors",
+    "Target Country",
+    "Story ID",
+    "Sentence Number",
+    "Publisher",
+    "City",
+    "District",
+    "Province",
+    "Country",
+    "Latitude",
+    "Longitude",
 )
 
 # typed columns: DuckDB rejects (with file line) any row whose value does not cast; "required" ones may not be empty
-_GDELT_TYPES = {"GLOBALEVENTID": "BIGINT", "SQLDATE": "DATE", "IsRootEvent": "INTEGER", "EventRootCode": "INTEGER",
-                "QuadClass": "INTEGER", "GoldsteinScale": "DOUBLE", "NumMentions": "INTEGER",
-                "NumSources": "INTEGER", "NumArticles": "INTEGER", "AvgTone": "DOUBLE", "DATEADDED": "BIGINT"}
+_GDELT_TYPES = {
+    "GLOBALEVENTID": "BIGINT",
+    "SQLDATE": "DATE",
+    "IsRootEvent": "INTEGER",
+    "EventRootCode": "INTEGER",
+    "QuadClass": "INTEGER",
+    "GoldsteinScale": "DOUBLE",
+    "NumMentions": "INTEGER",
+    "NumSources": "INTEGER",
+    "NumArticles": "INTEGER",
+    "AvgTone": "DOUBLE",
+    "DATEADDED": "BIGINT",
+}
 _GDELT_REQUIRED = ("GLOBALEVENTID", "SQLDATE", "EventRootCode", "DATEADDED")
 _ICEWS_TYPES = {"Event ID": "BIGINT", "Event Date": "DATE", "Intensity": "DOUBLE"}
 _ICEWS_REQUIRED = ("Event ID", "Event Date", "CAMEO Code")
@@ -74,10 +140,18 @@ class Layout:
 
 
 LAYOUTS: dict[str, Layout] = {
-    "gdelt1_57": Layout("gdelt1_57", "gdelt1", GDELT1_57_COLUMNS, _GDELT_TYPES, _GDELT_REQUIRED, "%Y%m%d", False),
-    "gdelt1_58": Layout("gdelt1_58", "gdelt1", GDELT1_58_COLUMNS, _GDELT_TYPES, _GDELT_REQUIRED, "%Y%m%d", False),
-    "gdelt2_61": Layout("gdelt2_61", "gdelt2", GDELT2_61_COLUMNS, _GDELT_TYPES, _GDELT_REQUIRED, "%Y%m%d", False),
-    "icews_20": Layout("icews_20", "icews", ICEWS_20_COLUMNS, _ICEWS_TYPES, _ICEWS_REQUIRED, "%Y-%m-%d", True),
+    "gdelt1_57": Layout(
+        "gdelt1_57", "gdelt1", GDELT1_57_COLUMNS, _GDELT_TYPES, _GDELT_REQUIRED, "%Y%m%d", False
+    ),
+    "gdelt1_58": Layout(
+        "gdelt1_58", "gdelt1", GDELT1_58_COLUMNS, _GDELT_TYPES, _GDELT_REQUIRED, "%Y%m%d", False
+    ),
+    "gdelt2_61": Layout(
+        "gdelt2_61", "gdelt2", GDELT2_61_COLUMNS, _GDELT_TYPES, _GDELT_REQUIRED, "%Y%m%d", False
+    ),
+    "icews_20": Layout(
+        "icews_20", "icews", ICEWS_20_COLUMNS, _ICEWS_TYPES, _ICEWS_REQUIRED, "%Y-%m-%d", True
+    ),
 }
 
 #: ``--format`` value -> the layouts a file in that format may contain (first = most common)
@@ -112,7 +186,9 @@ def sniff_line(line: bytes) -> Sniffed:
         header = first.upper() == "GLOBALEVENTID"
         for name in ("gdelt1_57", "gdelt1_58", "gdelt2_61"):
             if LAYOUTS[name].n_fields == n_tab:
-                return Sniffed(name, header, f"{n_tab} tab-separated fields" + (" with a header" if header else ""))
+                return Sniffed(
+                    name, header, f"{n_tab} tab-separated fields" + (" with a header" if header else "")
+                )
         if n_tab == 16:
             return Sniffed(None, False, "a GDELT 2.0 Mentions table (16 tab-separated fields)")
         if n_tab == 20:
@@ -122,7 +198,9 @@ def sniff_line(line: bytes) -> Sniffed:
         head = commas[0].strip().strip('"').lower()
         if head in {"globaleventid", ""} and len(commas) in (58, 62):
             kind = "gdeltPyR output (62 columns)" if len(commas) == 62 else "an R re-export (58 columns)"
-            return Sniffed(None, True, f"a comma-separated GDELT CSV with header, {kind}, not a raw GDELT file")
+            return Sniffed(
+                None, True, f"a comma-separated GDELT CSV with header, {kind}, not a raw GDELT file"
+            )
         if head == "globaleventid" and len(commas) == 16:
             return Sniffed(None, True, "a comma-separated GDELT Mentions CSV")
         return Sniffed(None, False, f"a comma-separated file with {len(commas)} fields")

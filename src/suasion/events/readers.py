@@ -21,20 +21,44 @@ import gzip
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from suasion.events.errors import EventFormatError
 from suasion.events.layouts import FORMATS, LAYOUTS, Layout, Sniffed, format_of_layout, sniff_line
 
 CANONICAL_COLUMNS: tuple[str, ...] = (
-    "dataset", "layout", "event_id", "day", "month",
-    "actor1_code", "actor1_name", "actor1_country", "actor1_iso3", "actor1_types",
-    "actor2_code", "actor2_name", "actor2_country", "actor2_iso3", "actor2_types",
-    "is_root", "event_code", "event_base_code", "event_root_code", "quad_class", "goldstein",
-    "num_mentions", "num_sources", "num_articles", "avg_tone", "action_country", "date_added", "source_url",
+    "dataset",
+    "layout",
+    "event_id",
+    "day",
+    "month",
+    "actor1_code",
+    "actor1_name",
+    "actor1_country",
+    "actor1_iso3",
+    "actor1_types",
+    "actor2_code",
+    "actor2_name",
+    "actor2_country",
+    "actor2_iso3",
+    "actor2_types",
+    "is_root",
+    "event_code",
+    "event_base_code",
+    "event_root_code",
+    "quad_class",
+    "goldstein",
+    "num_mentions",
+    "num_sources",
+    "num_articles",
+    "avg_tone",
+    "action_country",
+    "date_added",
+    "source_url",
     "source_file",
 )
 
@@ -72,6 +96,7 @@ class FileReport:
 
 # ---------------------------------------------------------------------------------------------- opening files
 
+
 def _is_zip(path: Path) -> bool:
     return path.suffix.lower() == ".zip"
 
@@ -84,11 +109,16 @@ def _zip_member(path: Path) -> zipfile.ZipInfo:
     try:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile as exc:
-        raise EventFormatError(str(path), f"not a readable zip archive (truncated or corrupt: {exc})") from None
+        raise EventFormatError(
+            str(path), f"not a readable zip archive (truncated or corrupt: {exc})"
+        ) from None
     members = [m for m in archive.infolist() if not m.is_dir()]
     if len(members) != 1:
-        raise EventFormatError(str(path), f"zip archive holds {len(members)} files; expected exactly one "
-                                          "events file, as GDELT distributes them")
+        raise EventFormatError(
+            str(path),
+            f"zip archive holds {len(members)} files; expected exactly one "
+            "events file, as GDELT distributes them",
+        )
     return members[0]
 
 
@@ -124,12 +154,17 @@ def detect_layout(path: str | Path, fmt: str | None = None) -> tuple[Layout, boo
         if fmt not in FORMATS:
             raise EventFormatError(str(path), f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
         if sniffed.layout not in FORMATS[fmt]:
-            looks = (f"it looks like {format_of_layout(sniffed.layout)} (layout {sniffed.layout}: line 1 has "
-                     f"{sniffed.description})"
-                     if sniffed.layout else f"it looks like {sniffed.description}")
+            looks = (
+                f"it looks like {format_of_layout(sniffed.layout)} (layout {sniffed.layout}: line 1 has "
+                f"{sniffed.description})"
+                if sniffed.layout
+                else f"it looks like {sniffed.description}"
+            )
             raise EventFormatError(str(path), f"--format {fmt} given, but {looks}", line=1)
     elif sniffed.layout is None:
-        raise EventFormatError(str(path), f"not a known event layout: line 1 is {sniffed.description}", line=1)
+        raise EventFormatError(
+            str(path), f"not a known event layout: line 1 is {sniffed.description}", line=1
+        )
     return LAYOUTS[sniffed.layout], sniffed.header
 
 
@@ -149,6 +184,7 @@ def materialise(path: Path, workdir: Path) -> Path:
 
 # ---------------------------------------------------------------------------------------------- SQL
 
+
 def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -162,11 +198,13 @@ def read_csv_sql(path: Path, layout: Layout, header: bool, rejects: str) -> str:
     columns = "{" + ", ".join(f"{_lit(c)}: {_lit(t)}" for c, t in layout.duckdb_columns().items()) + "}"
     force = "[" + ", ".join(_lit(c) for c in layout.required) + "]"
     nullstr = "['', 'NA']" if layout.dataset == "icews" else "['']"
-    return (f"read_csv({_lit(str(path))}, delim='\\t', quote='', escape='', header={str(header).lower()}, "
-            f"auto_detect=false, columns={columns}, dateformat={_lit(layout.date_format)}, "
-            f"force_not_null={force}, nullstr={nullstr}, store_rejects=true, "
-            f"rejects_table={_lit(rejects + '_errors')}, rejects_scan={_lit(rejects + '_scans')}, "
-            f"max_line_size=4194304)")
+    return (
+        f"read_csv({_lit(str(path))}, delim='\\t', quote='', escape='', header={str(header).lower()}, "
+        f"auto_detect=false, columns={columns}, dateformat={_lit(layout.date_format)}, "
+        f"force_not_null={force}, nullstr={nullstr}, store_rejects=true, "
+        f"rejects_table={_lit(rejects + '_errors')}, rejects_scan={_lit(rejects + '_scans')}, "
+        f"max_line_size=4194304)"
+    )
 
 
 def canonical_select(layout: Layout, relation: str, source_file: str) -> str:
@@ -176,8 +214,10 @@ def canonical_select(layout: Layout, relation: str, source_file: str) -> str:
         url = 'r."SOURCEURL"' if "SOURCEURL" in layout.columns else "CAST(NULL AS VARCHAR)"
 
         def types(n: int) -> str:
-            return (f"NULLIF(concat_ws(',', r.\"Actor{n}Type1Code\", r.\"Actor{n}Type2Code\", "
-                    f"r.\"Actor{n}Type3Code\"), '')")
+            return (
+                f'NULLIF(concat_ws(\',\', r."Actor{n}Type1Code", r."Actor{n}Type2Code", '
+                f"r.\"Actor{n}Type3Code\"), '')"
+            )
 
         return f"""
 SELECT {_lit(layout.dataset)} AS dataset, {_lit(layout.name)} AS layout,
@@ -195,8 +235,11 @@ FROM {relation} AS r
 LEFT JOIN _cameo_iso3 AS c1 ON c1.code = r."Actor1CountryCode"
 LEFT JOIN _cameo_iso3 AS c2 ON c2.code = r."Actor2CountryCode"
 """
-    quad = "CASE left(r.\"CAMEO Code\", 2) " + " ".join(
-        f"WHEN {_lit(root)} THEN {q}" for root, q in _root_quads("icews").items()) + " END"
+    quad = (
+        'CASE left(r."CAMEO Code", 2) '
+        + " ".join(f"WHEN {_lit(root)} THEN {q}" for root, q in _root_quads("icews").items())
+        + " END"
+    )
     return f"""
 SELECT 'icews' AS dataset, {_lit(layout.name)} AS layout,
   r."Event ID" AS event_id, r."Event Date" AS day, strftime(r."Event Date", '%Y-%m') AS month,
@@ -234,6 +277,7 @@ def register_reference_tables(con: Any) -> None:
 
 
 # ---------------------------------------------------------------------------------------------- slow path
+
 
 def _check_fields(fields: list[str], layout: Layout) -> str | None:
     """Why ``fields`` is not a valid row of ``layout`` (None if it is)."""
@@ -302,8 +346,10 @@ def _rejected_lines(con: Any, rejects: str) -> list[tuple[int, str, str, str]]:
 
 # ---------------------------------------------------------------------------------------------- staging
 
-def stage_file(con: Any, path: str | Path, fmt: str | None, on_error: str, out_dir: Path, file_tag: str,
-               workdir: Path) -> FileReport:
+
+def stage_file(
+    con: Any, path: str | Path, fmt: str | None, on_error: str, out_dir: Path, file_tag: str, workdir: Path
+) -> FileReport:
     """Read one file into Parquet files under ``out_dir/<dataset>/<month>/``; rows validated, problems reported.
 
     Raises :class:`EventFormatError` for a wrong or unknown layout, an unreadable file, or the first malformed
@@ -324,7 +370,7 @@ def stage_file(con: Any, path: str | Path, fmt: str | None, on_error: str, out_d
     try:
         written = con.execute(f"""COPY ({select}) TO {_lit(str(part_dir))}
             (FORMAT parquet, PARTITION_BY (dataset, month), WRITE_PARTITION_COLUMNS true,
-             FILENAME_PATTERN {_lit(file_tag + '_{i}')}, COMPRESSION snappy, OVERWRITE_OR_IGNORE true)""").fetchone()
+             FILENAME_PATTERN {_lit(file_tag + "_{i}")}, COMPRESSION snappy, OVERWRITE_OR_IGNORE true)""").fetchone()
     except duckdb.Error as exc:
         message = str(exc).splitlines()[0]
         raise EventFormatError(str(path), f"cannot read: {message}") from None
@@ -337,9 +383,14 @@ def stage_file(con: Any, path: str | Path, fmt: str | None, on_error: str, out_d
         if "ENCODING" in kinds:
             report.rows_recoded += 1
         alt = _salvage_layout(fields, layout)
-        problem = _check_fields(fields, alt) if alt is not None else (
-            f"{len(fields)} fields, matching no {report.format} layout "
-            f"({', '.join(f'{LAYOUTS[n].n_fields}' for n in FORMATS[report.format])} expected)")
+        problem = (
+            _check_fields(fields, alt)
+            if alt is not None
+            else (
+                f"{len(fields)} fields, matching no {report.format} layout "
+                f"({', '.join(f'{LAYOUTS[n].n_fields}' for n in FORMATS[report.format])} expected)"
+            )
+        )
         if alt is not None and problem is None and ("ENCODING" in kinds or alt is not layout):
             salvaged.setdefault(alt.name, []).append(fields)
             continue
@@ -361,9 +412,9 @@ def stage_file(con: Any, path: str | Path, fmt: str | None, on_error: str, out_d
         con.register("_salvaged", table)
         typed = f"({_typed_view_sql(alt, '_salvaged')})"
         sel = canonical_select(alt, typed, path.name)
-        con.execute(f"""COPY ({sel}) TO {_lit(str(out_dir / f'alt_{file_tag}_{name}'))}
+        con.execute(f"""COPY ({sel}) TO {_lit(str(out_dir / f"alt_{file_tag}_{name}"))}
             (FORMAT parquet, PARTITION_BY (dataset, month), WRITE_PARTITION_COLUMNS true,
-             FILENAME_PATTERN {_lit(file_tag + '_' + name + '_{i}')}, OVERWRITE_OR_IGNORE true)""")
+             FILENAME_PATTERN {_lit(file_tag + "_" + name + "_{i}")}, OVERWRITE_OR_IGNORE true)""")
         con.unregister("_salvaged")
         report.layouts[name] = report.layouts.get(name, 0) + len(rows)
     report.rows_written = sum(report.layouts.values())
@@ -392,8 +443,10 @@ def read_events(path: str | Path, format: str | None = None, on_error: str = "sk
         report = stage_file(con, path, format, on_error, tmpdir / "out", "r0", tmpdir)
         files = staged_files(tmpdir / "out")
         if files:
-            frame = con.sql(f"SELECT {', '.join(CANONICAL_COLUMNS)} FROM read_parquet("
-                            f"[{', '.join(_lit(str(f)) for f in files)}], hive_partitioning=false)").df()
+            frame = con.sql(
+                f"SELECT {', '.join(CANONICAL_COLUMNS)} FROM read_parquet("
+                f"[{', '.join(_lit(str(f)) for f in files)}], hive_partitioning=false)"
+            ).df()
         else:
             frame = pd.DataFrame(columns=list(CANONICAL_COLUMNS))
         con.close()

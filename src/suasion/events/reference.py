@@ -23,8 +23,13 @@ from importlib import resources
 from suasion.events.errors import UnknownEventActorError
 
 QUAD_SCHEMES: tuple[str, ...] = ("gdelt", "icews", "phoenix", "plover")
-QUAD_NAMES: dict[int, str] = {0: "neutral", 1: "verbal_coop", 2: "material_coop", 3: "verbal_conflict",
-                              4: "material_conflict"}
+QUAD_NAMES: dict[int, str] = {
+    0: "neutral",
+    1: "verbal_coop",
+    2: "material_coop",
+    3: "verbal_conflict",
+    4: "material_conflict",
+}
 GOLDSTEIN_SCHEMES: tuple[str, ...] = ("gdelt", "icews")
 #: the Goldstein and QuadClass schemes that belong to each dataset
 DATASET_SCHEME: dict[str, str] = {"gdelt1": "gdelt", "gdelt2": "gdelt", "icews": "icews"}
@@ -33,13 +38,40 @@ DATASET_SCHEME: dict[str, str] = {"gdelt1": "gdelt", "gdelt2": "gdelt", "icews":
 #: meetings, negotiation, agreements, military cooperation, intelligence sharing, peacekeeping, easing sanctions,
 #: force posture, reduced relations, aid cuts, sanctions, expulsions, fighting.
 DEFENCE_CODE_PREFIXES: tuple[str, ...] = (
-    "0212", "0256", "0312", "0332", "0334", "0356", "036", "040", "041", "042", "043", "044", "045", "046",
-    "057", "062", "064", "074", "085", "15", "161", "162", "163", "166", "19",
+    "0212",
+    "0256",
+    "0312",
+    "0332",
+    "0334",
+    "0356",
+    "036",
+    "040",
+    "041",
+    "042",
+    "043",
+    "044",
+    "045",
+    "046",
+    "057",
+    "062",
+    "064",
+    "074",
+    "085",
+    "15",
+    "161",
+    "162",
+    "163",
+    "166",
+    "19",
 )
 #: actor types that make an event a defence-diplomacy event: GDELT type codes and ICEWS sector names
 DEFENCE_GDELT_TYPES: tuple[str, ...] = ("MIL", "GOV")
-DEFENCE_ICEWS_SECTORS: tuple[str, ...] = ("Military", "Defense / Security Ministry", "Military Intelligence",
-                                          "Government")
+DEFENCE_ICEWS_SECTORS: tuple[str, ...] = (
+    "Military",
+    "Defense / Security Ministry",
+    "Military Intelligence",
+    "Government",
+)
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -115,11 +147,13 @@ def resolve_state(code: str) -> str:
         return iso3
     if key in region_codes():
         raise UnknownEventActorError(
-            f"actor {code!r} is a CAMEO region code, not a state; state-to-state indices drop region codes")
+            f"actor {code!r} is a CAMEO region code, not a state; state-to-state indices drop region codes"
+        )
     kinds = {r["code"]: r for r in countries()}
     if key in kinds:
-        raise UnknownEventActorError(f"actor {code!r} is a CAMEO {kinds[key]['kind']} code "
-                                     f"({kinds[key]['name']}), not a state")
+        raise UnknownEventActorError(
+            f"actor {code!r} is a CAMEO {kinds[key]['kind']} code ({kinds[key]['name']}), not a state"
+        )
     import difflib
 
     names = {r["name"].upper(): r["iso3"] for r in countries() if r["iso3"]}
@@ -127,6 +161,7 @@ def resolve_state(code: str) -> str:
     if by_name:
         return by_name
     close = difflib.get_close_matches(key, list(cameo_to_iso3()), n=3) or [
-        names[n] for n in difflib.get_close_matches(key, list(names), n=3)]
+        names[n] for n in difflib.get_close_matches(key, list(names), n=3)
+    ]
     hint = f"; did you mean {', '.join(close)}?" if close else ""
     raise UnknownEventActorError(f"unknown actor code {code!r}: not an ISO3/CAMEO state code{hint}")

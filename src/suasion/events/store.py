@@ -22,10 +22,11 @@ import shutil
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import asdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from suasion.events.dedup import dedup_sql, parse_rules
 from suasion.events.errors import EventStoreError
@@ -85,16 +86,26 @@ class EventStore:
         return str(self.root / "events" / (dataset or "*") / "*" / "*.parquet")
 
     def datasets(self) -> list[str]:
-        return sorted(p.name for p in (self.root / "events").glob("*") if p.is_dir() and any(p.rglob("*.parquet")))
+        return sorted(
+            p.name for p in (self.root / "events").glob("*") if p.is_dir() and any(p.rglob("*.parquet"))
+        )
 
     def require_data(self) -> None:
         if not self.parquet_files():
-            raise EventStoreError(f"event store {self.root} holds no events; run 'suasion events ingest FILES' "
-                                  "first (or pass --store)")
+            raise EventStoreError(
+                f"event store {self.root} holds no events; run 'suasion events ingest FILES' "
+                "first (or pass --store)"
+            )
 
     # ------------------------------------------------------------------------------------------ ingest
-    def ingest(self, files: Iterable[str | Path], fmt: str | None = None, on_error: str = "skip",
-               dedup: str | None = None, progress: ProgressCallback | None = None) -> list[FileReport]:
+    def ingest(
+        self,
+        files: Iterable[str | Path],
+        fmt: str | None = None,
+        on_error: str = "skip",
+        dedup: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> list[FileReport]:
         """Ingest files all-or-nothing; returns one report per file (status ``ingested`` or ``already ingested``).
 
         ``dedup`` names de-duplication rules (comma-separated) applied within each file before writing; each
@@ -109,8 +120,10 @@ class EventStore:
         try:
             fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
         except FileExistsError:
-            raise EventStoreError(f"event store {self.root} is being written by another ingest "
-                                  f"(remove {lock} if no ingest is running)") from None
+            raise EventStoreError(
+                f"event store {self.root} is being written by another ingest "
+                f"(remove {lock} if no ingest is running)"
+            ) from None
         os.close(fd)
         staging = self.root / ".staging" / uuid.uuid4().hex
         staging.mkdir(parents=True)
@@ -133,21 +146,33 @@ class EventStore:
                 size = path.stat().st_size if path.exists() else -1
                 digest = file_sha256(path) if size in sizes and path.exists() else None
                 if digest is not None and (digest in known or digest in seen_now):
-                    reports.append(FileReport(path=str(path), format=known.get(digest, {}).get("format", fmt or ""),
-                                              status="already ingested", sha256=digest))
+                    reports.append(
+                        FileReport(
+                            path=str(path),
+                            format=known.get(digest, {}).get("format", fmt or ""),
+                            status="already ingested",
+                            sha256=digest,
+                        )
+                    )
                     continue
                 hasher = _BackgroundHash(path) if digest is None and path.exists() else None
                 tag = f"{uuid.uuid4().hex[:10]}{index}"
                 out = staging / tag
                 report = _with_progress(
-                    con, path.name, progress,
-                    lambda: stage_file(con, path, fmt, on_error, out, tag, staging))
+                    con,
+                    path.name,
+                    progress,
+                    lambda path=path, out=out, tag=tag: stage_file(con, path, fmt, on_error, out, tag, staging),
+                )
                 digest = digest or hasher.result()  # type: ignore[union-attr]
                 report.sha256 = digest
                 if digest in known or digest in seen_now:
                     shutil.rmtree(out, ignore_errors=True)
-                    reports.append(FileReport(path=str(path), format=report.format, status="already ingested",
-                                              sha256=digest))
+                    reports.append(
+                        FileReport(
+                            path=str(path), format=report.format, status="already ingested", sha256=digest
+                        )
+                    )
                     continue
                 if rules:
                     out = _apply_dedup(con, out, staging / f"{tag}_dedup", tag, rules, report)
@@ -166,14 +191,24 @@ class EventStore:
                     os.replace(part, target)
                     moved.append(str(target.relative_to(self.root)))
                 report = entry["report"]
-                ledger.append({
-                    "sha256": entry["sha256"], "name": Path(report.path).name, "path": str(Path(report.path)),
-                    "size": entry["size"], "format": report.format, "layouts": report.layouts,
-                    "rows_written": report.rows_written, "rows_skipped": report.rows_skipped,
-                    "rows_recoded": report.rows_recoded, "dedup": rules, "dedup_removed": report.dedup_removed,
-                    "problems": [asdict(p) for p in report.problems[:20]],
-                    "ingested_at": datetime.now(timezone.utc).isoformat(timespec="seconds"), "files": moved,
-                })
+                ledger.append(
+                    {
+                        "sha256": entry["sha256"],
+                        "name": Path(report.path).name,
+                        "path": str(Path(report.path)),
+                        "size": entry["size"],
+                        "format": report.format,
+                        "layouts": report.layouts,
+                        "rows_written": report.rows_written,
+                        "rows_skipped": report.rows_skipped,
+                        "rows_recoded": report.rows_recoded,
+                        "dedup": rules,
+                        "dedup_removed": report.dedup_removed,
+                        "problems": [asdict(p) for p in report.problems[:20]],
+                        "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+                        "files": moved,
+                    }
+                )
             if new_entries:
                 self._write_ledger(ledger)
         finally:
@@ -241,7 +276,9 @@ class _BackgroundHash:
         return self._value
 
 
-def _with_progress(con: Any, name: str, progress: ProgressCallback | None, work: Callable[[], FileReport]) -> FileReport:
+def _with_progress(
+    con: Any, name: str, progress: ProgressCallback | None, work: Callable[[], FileReport]
+) -> FileReport:
     """Run ``work`` (which runs DuckDB queries on ``con``) while polling DuckDB's query progress."""
     if progress is None:
         return work()
