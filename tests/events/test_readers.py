@@ -13,7 +13,7 @@ import pytest
 from suasion.errors import SuasionError
 from suasion.events.errors import EventFormatError
 from suasion.events.layouts import LAYOUTS, sniff_line
-from suasion.events.readers import detect_layout, read_events
+from suasion.events.readers import detect_layout, read_events, uncompressed_size
 
 from .helpers import FIXTURES, raw_rows
 
@@ -120,6 +120,8 @@ def test_gzip_and_zip_as_distributed(tmp_path: Path) -> None:
         archive.write(V2, "20170701234500.export.CSV")
     assert len(read_events(gz, "gdelt2")) == 400
     assert len(read_events(zipped, "gdelt2")) == 400
+    size = len(V2.read_bytes())
+    assert uncompressed_size(gz) == uncompressed_size(zipped) == uncompressed_size(V2) == size
 
 
 def test_truncated_zip_is_a_clear_error(tmp_path: Path) -> None:

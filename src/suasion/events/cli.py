@@ -78,13 +78,13 @@ def _progress_ingest(files: list[Path], fmt: str | None, store: Path | None, on_
     from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 
     from suasion.events.api import ingest_events
-    from suasion.events.readers import first_line
+    from suasion.events.readers import first_line, uncompressed_size
 
     estimates: dict[str, float] = {}
     for f in files:
         try:
             line = len(first_line(f)) or 1
-            estimates[f.name] = f.stat().st_size / line
+            estimates[f.name] = uncompressed_size(f) / line
         except Exception:  # noqa: BLE001 - the ingest itself reports unreadable files
             estimates[f.name] = 0.0
     console = Console(stderr=True)

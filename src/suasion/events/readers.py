@@ -139,6 +139,18 @@ def first_line(path: str | Path) -> bytes:
         raise EventFormatError(str(path), f"cannot read (truncated or corrupt file: {exc})") from None
 
 
+def uncompressed_size(path: str | Path) -> int:
+    """Bytes of event text in a plain, gzipped (ISIZE trailer, modulo 4 GiB) or zipped file, for progress."""
+    path = Path(path)
+    if _is_zip(path):
+        return _zip_member(path).file_size
+    if _is_gzip(path):
+        with open(path, "rb") as fh:
+            fh.seek(-4, 2)
+            return int.from_bytes(fh.read(4), "little") or path.stat().st_size
+    return path.stat().st_size
+
+
 def sniff_file(path: str | Path) -> Sniffed:
     """Which layout the file's first line looks like."""
     line = first_line(path)
