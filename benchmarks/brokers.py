@@ -15,6 +15,7 @@ the timing):
 from __future__ import annotations
 
 import argparse
+import itertools
 import time
 
 import networkx as nx
@@ -31,7 +32,7 @@ def networkx_indirect(graph: nx.DiGraph, p: int, t: int, alpha: float) -> float:
     for path in nx.all_simple_paths(graph, p, t, cutoff=3):
         if len(path) >= 3:
             strength = alpha ** (len(path) - 2)
-            for a, b in zip(path[:-1], path[1:]):
+            for a, b in itertools.pairwise(path):
                 strength *= graph[a][b]["weight"]
             total += strength
     return total

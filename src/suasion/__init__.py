@@ -51,7 +51,7 @@ _API: dict[str, str] = {
     "cooperation_channel": "suasion.events",
 }
 
-__all__ = sorted(_API) + ["__version__"]
+__all__ = sorted(_API) + ["__version__"]  # noqa: PLE0605 (built from the lazy map)
 
 
 def __getattr__(name: str) -> Any:

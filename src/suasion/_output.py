@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 import math
 import sys
+from collections.abc import Iterable
 from enum import Enum
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 from rich.console import Console

@@ -131,7 +131,7 @@ def test_indirect_influence_equals_simple_path_enumeration() -> None:
         total = 0.0
         for path in nx.all_simple_paths(g, p, t, cutoff=3):
             if len(path) >= 3:
-                total += alpha ** (len(path) - 2) * np.prod([w[a, b] for a, b in zip(path[:-1], path[1:])])
+                total += alpha ** (len(path) - 2) * np.prod([w[a, b] for a, b in itertools.pairwise(path)])
         assert got[p, t] == pytest.approx(total, abs=1e-12)
 
 

@@ -14,7 +14,13 @@ from typer.testing import CliRunner
 import suasion
 from suasion.cli import app
 from suasion.errors import CoverageError, SuasionError, UnknownActorError
-from suasion.leverage.api import dyad_history, leverage_matrix, leverage_of, leverage_over, leverage_sensitivity
+from suasion.leverage.api import (
+    dyad_history,
+    leverage_matrix,
+    leverage_of,
+    leverage_over,
+    leverage_sensitivity,
+)
 from suasion.leverage.cli import channel_columns
 from suasion.leverage.model import SUASION_1
 
@@ -137,7 +143,7 @@ def test_cli_table_fits_80_columns() -> None:
     (["leverage", "over", "PAK", "--model", "gravity"], "unknown model"),
 ])
 def test_cli_bad_input_is_one_line_and_nonzero(args: list[str], message: str) -> None:
-    proc = subprocess.run([sys.executable, "-m", "suasion.cli", *args], capture_output=True, text=True)
+    proc = subprocess.run([sys.executable, "-m", "suasion.cli", *args], capture_output=True, text=True, check=False)
     assert proc.returncode != 0
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr

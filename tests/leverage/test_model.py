@@ -44,7 +44,7 @@ def test_asymmetric_trade_by_hand() -> None:
     panel = make_panel(["AAA", "BBB"], [2000], flows={"exports": {("AAA", "BBB"): 100.0, ("BBB", "AAA"): 10.0}},
                        monadic={"gdp": {"AAA": 10000.0, "BBB": 200.0}})
     t = leverage_tensor(panel, "suasion")
-    g = lambda x: x / (x + 0.15)  # noqa: E731
+    g = lambda x: x / (x + 0.15)
     # supply: B depends on A fully for imports (x = 100/200); A on B fully too (x = 10/10000)
     supply = max(0.0, g(100 / 200) - g(10 / 10000))
     # market: B's exports (10) all go to A (x = 10/200); A's exports (100) all go to B (x = 100/10000)
@@ -101,7 +101,7 @@ def test_bloc_flows_exclude_intra_bloc_trade() -> None:
     assert supply.flows[0, 3, 3] == 0.0           # intra-bloc 1000 never counts
     assert supply.scale[0, 3] == 1000.0           # bloc GDP = sum of members
     tensor = suasion_tensor(collapsed, SUASION_1)
-    g = lambda x: x / (x + 0.15)  # noqa: E731
+    g = lambda x: x / (x + 0.15)
     # T's imports all come from the bloc (30 of GDP 100); the bloc's imports (5, extra-bloc only) all from T
     supply_net = g(30 / 100) - g(5 / 1000)
     # T's exports all go to the bloc (5); the bloc's extra-bloc exports all go to T (30 of GDP 1000)

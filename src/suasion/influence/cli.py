@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
 
 import pandas as pd
 import typer
@@ -15,6 +14,8 @@ PRINCIPAL = typer.Option(..., "--principal", "-p", help="The actor that wants th
 TARGET = typer.Option(..., "--target", "-t", help="The actor to be moved (state or bloc).")
 FORMAT = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json.")
 TOP = typer.Option(10, "--top", "-n", help="Show the N best (0 = all).")
+CHANGES = typer.Option([], "--change", "-c", help='A change, e.g. "EU>TUR trade +20%" (repeatable).')
+CHANGE_FILE = typer.Option(None, "--file", help="A file of changes, one per line.")
 
 
 def _main_channel(channels: dict) -> str:
@@ -22,7 +23,7 @@ def _main_channel(channels: dict) -> str:
     return f"{name} {value:.3f}" if value > 0 else "-"
 
 
-def brokers_cmd(principal: str = PRINCIPAL, target: str = TARGET, year: Optional[int] = YEAR, top: int = TOP,
+def brokers_cmd(principal: str = PRINCIPAL, target: str = TARGET, year: int | None = YEAR, top: int = TOP,
                 fmt: OutputFormat = FORMAT) -> None:
     """Whom PRINCIPAL can work through to move TARGET, best broker first."""
     from suasion.influence import brokers
@@ -47,7 +48,7 @@ def brokers_cmd(principal: str = PRINCIPAL, target: str = TARGET, year: Optional
                      f"{first['target']}) = {first['direct_leverage']:.3f}")
 
 
-def paths_cmd(principal: str = PRINCIPAL, target: str = TARGET, year: Optional[int] = YEAR,
+def paths_cmd(principal: str = PRINCIPAL, target: str = TARGET, year: int | None = YEAR,
               hops: int = typer.Option(3, "--hops", "-k", help="Longest route, in hops."),
               attenuation: float = typer.Option(0.5, "--attenuation", "-a", help="Katz attenuation per extra hop."),
               top: int = typer.Option(15, "--top", "-n", help="Routes to show."), fmt: OutputFormat = FORMAT) -> None:
@@ -75,7 +76,7 @@ def paths_cmd(principal: str = PRINCIPAL, target: str = TARGET, year: Optional[i
 
 def incentives_cmd(principal: str = PRINCIPAL,
                    broker: str = typer.Option(..., "--broker", "-b", help="The broker to win over."),
-                   year: Optional[int] = YEAR,
+                   year: int | None = YEAR,
                    third_parties: int = typer.Option(3, "--third-parties", help="Substitution levers per channel."),
                    top: int = typer.Option(15, "--top", "-n", help="Levers to show (0 = all)."),
                    fmt: OutputFormat = FORMAT) -> None:
@@ -100,10 +101,8 @@ def incentives_cmd(principal: str = PRINCIPAL,
                  "pull gain = change in pull per unit of the lever")
 
 
-def whatif_cmd(principal: str = PRINCIPAL, target: str = TARGET, year: Optional[int] = YEAR,
-               change: List[str] = typer.Option([], "--change", "-c",
-                                                 help='A change, e.g. "EU>TUR trade +20%" (repeatable).'),
-               file: Optional[Path] = typer.Option(None, "--file", help="A file of changes, one per line."),
+def whatif_cmd(principal: str = PRINCIPAL, target: str = TARGET, year: int | None = YEAR,
+               change: list[str] = CHANGES, file: Path | None = CHANGE_FILE,
                hops: int = typer.Option(3, "--hops", "-k"), top: int = TOP, fmt: OutputFormat = FORMAT) -> None:
     """Change the panel (a copy) and compare leverage, brokers and paths before and after."""
     from suasion.errors import SuasionError

@@ -38,6 +38,7 @@ from suasion.leverage.engine import bloc_masks, resolve_model
 from suasion.leverage.inputs import collapse_blocs, suasion_inputs
 from suasion.panel.store import Panel
 
+
 #: lever label, panel channel, direction ("to_broker": P → B flow; "from_broker": B → P flow),
 #: model channels it feeds as (channel, "PB" | "BP") entries, unit description.
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ enumerated exactly by broadcasting for k ≤ 4 and by a beam search (the stronge
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 
@@ -132,7 +134,7 @@ def influence_paths(principal: str, target: str, year: int | None = None, hops: 
     rows = []
     for strength, route in routes[:top]:
         names = [net.actors[i] for i in route]
-        steps = [float(w[a, b]) for a, b in zip(route[:-1], route[1:])]
+        steps = [float(w[a, b]) for a, b in itertools.pairwise(route)]
         rows.append({"path": " > ".join(names), "hops": len(route) - 1, "strength": strength,
                      "via": names[1] if len(names) > 2 else "(direct)", "leverages": steps})
     frame = pd.DataFrame(rows)

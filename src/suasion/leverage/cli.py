@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import pandas as pd
 import typer
 
@@ -76,7 +74,7 @@ def _show(frame: pd.DataFrame, fmt: OutputFormat, key: str, title: str, wide: bo
 
 @leverage_app.command("over")
 def over(target: str = typer.Argument(..., help="Target state or bloc (name, ISO3, ISO2, COW code, EU, NATO...)."),
-         year: Optional[int] = YEAR, model: str = MODEL, top: int = TOP, fmt: OutputFormat = FORMAT,
+         year: int | None = YEAR, model: str = MODEL, top: int = TOP, fmt: OutputFormat = FORMAT,
          wide: bool = WIDE) -> None:
     """Who holds leverage over TARGET, strongest first."""
     from suasion.leverage.api import leverage_over
@@ -86,7 +84,7 @@ def over(target: str = typer.Argument(..., help="Target state or bloc (name, ISO
 
 
 @leverage_app.command("of")
-def of(source: str = typer.Argument(..., help="Source state or bloc."), year: Optional[int] = YEAR,
+def of(source: str = typer.Argument(..., help="Source state or bloc."), year: int | None = YEAR,
        model: str = MODEL, top: int = TOP, fmt: OutputFormat = FORMAT, wide: bool = WIDE) -> None:
     """Whom SOURCE can move, strongest first."""
     from suasion.leverage.api import leverage_of
@@ -125,7 +123,7 @@ def dyad(a: str = typer.Argument(..., help="First actor."), b: str = typer.Argum
 
 
 @leverage_app.command("sensitivity")
-def sensitivity(target: str = typer.Argument(..., help="Target state or bloc."), year: Optional[int] = YEAR,
+def sensitivity(target: str = typer.Argument(..., help="Target state or bloc."), year: int | None = YEAR,
                 model: str = MODEL, draws: int = typer.Option(1000, help="Weight draws."),
                 concentration: float = typer.Option(100.0, help="Dirichlet concentration around the weights."),
                 seed: int = typer.Option(0, help="Random seed."), top: int = TOP, fmt: OutputFormat = FORMAT) -> None:
@@ -143,7 +141,7 @@ def sensitivity(target: str = typer.Argument(..., help="Target state or bloc."),
 
 
 @leverage_app.command("matrix")
-def matrix(year: Optional[int] = YEAR, model: str = MODEL) -> None:
+def matrix(year: int | None = YEAR, model: str = MODEL) -> None:
     """The full source x target score matrix of one year, as CSV."""
     import sys
 

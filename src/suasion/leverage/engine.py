@@ -20,7 +20,14 @@ from suasion.leverage.inputs import (
     trailing_sum,
     user_channel_kappa,
 )
-from suasion.leverage.model import DEFAULT_MODEL, ChannelSpec, SuasionModel, combine, dependence, net_dependence
+from suasion.leverage.model import (
+    DEFAULT_MODEL,
+    ChannelSpec,
+    SuasionModel,
+    combine,
+    dependence,
+    net_dependence,
+)
 from suasion.panel.store import Panel
 
 MODEL_NAMES = ("suasion", "fbic")

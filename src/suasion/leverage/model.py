@@ -69,7 +69,7 @@ class SuasionModel:
                 return c
         raise KeyError(name)
 
-    def with_channels(self, extra: tuple[ChannelSpec, ...]) -> "SuasionModel":
+    def with_channels(self, extra: tuple[ChannelSpec, ...]) -> SuasionModel:
         """The model with extra (user) channels; weights are renormalised when used."""
         return replace(self, channels=self.channels + extra)
 
