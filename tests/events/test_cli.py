@@ -143,7 +143,12 @@ def test_inspect_reports_layouts(home: Path) -> None:
 def _suasion(*args: str, home: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ, SUASION_HOME=str(home))
     return subprocess.run(
-        [sys.executable, "-m", "suasion.cli", *args], capture_output=True, text=True, env=env, timeout=120, check=False
+        [sys.executable, "-m", "suasion.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
     )
 
 

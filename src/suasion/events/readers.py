@@ -379,14 +379,13 @@ def stage_file(
     select = canonical_select(layout, read_csv_sql(source, layout, header, rejects), path.name)
     part_dir = out_dir / f"main_{file_tag}"
     out_dir.mkdir(parents=True, exist_ok=True)
+    import pyarrow as pa
+
     try:
-        written = con.execute(f"""COPY ({select}) TO {_lit(str(part_dir))}
-            (FORMAT parquet, PARTITION_BY (dataset, month), WRITE_PARTITION_COLUMNS true,
-             FILENAME_PATTERN {_lit(file_tag + "_{i}")}, COMPRESSION snappy, OVERWRITE_OR_IGNORE true)""").fetchone()
-    except duckdb.Error as exc:
+        rows_main = write_partitioned(con.sql(select).to_arrow_reader(STREAM_BATCH_ROWS), part_dir, file_tag)
+    except (duckdb.Error, pa.ArrowException, OSError) as exc:
         message = str(exc).splitlines()[0]
         raise EventFormatError(str(path), f"cannot read: {message}") from None
-    rows_main = int(written[0]) if written else 0
     report.layouts[layout.name] = rows_main
 
     salvaged: dict[str, list[list[str]]] = {}
@@ -416,23 +415,88 @@ def stage_file(
     con.sql(f"DROP TABLE IF EXISTS {rejects}_errors")
     con.sql(f"DROP TABLE IF EXISTS {rejects}_scans")
 
-    import pyarrow as pa
-
     for name, rows in salvaged.items():
         alt = LAYOUTS[name]
         table = pa.table({c: [r[i] for r in rows] for i, c in enumerate(alt.columns)})
         con.register("_salvaged", table)
         typed = f"({_typed_view_sql(alt, '_salvaged')})"
         sel = canonical_select(alt, typed, path.name)
-        con.execute(f"""COPY ({sel}) TO {_lit(str(out_dir / f"alt_{file_tag}_{name}"))}
-            (FORMAT parquet, PARTITION_BY (dataset, month), WRITE_PARTITION_COLUMNS true,
-             FILENAME_PATTERN {_lit(file_tag + "_" + name + "_{i}")}, OVERWRITE_OR_IGNORE true)""")
+        write_partitioned(
+            con.sql(sel).to_arrow_reader(STREAM_BATCH_ROWS),
+            out_dir / f"alt_{file_tag}_{name}",
+            f"{file_tag}_{name}",
+        )
         con.unregister("_salvaged")
         report.layouts[name] = report.layouts.get(name, 0) + len(rows)
     report.rows_written = sum(report.layouts.values())
     if source != path:
         source.unlink(missing_ok=True)
     return report
+
+
+STREAM_BATCH_ROWS = 100_000
+ROW_GROUP_ROWS = 128_000
+
+
+def write_partitioned(reader: Any, out_dir: Path, tag: str) -> int:
+    """Stream Arrow batches into ``out_dir/dataset=<d>/month=<m>/<tag>_0.parquet``; returns the row count.
+
+    One Parquet writer per (dataset, month), rows buffered per partition up to ``ROW_GROUP_ROWS`` so row groups
+    stay large; memory is bounded by the buffers, not by the file size.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    writers: dict[tuple[str, str], Any] = {}
+    buffers: dict[tuple[str, str], list[Any]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    total = 0
+
+    def flush(key: tuple[str, str]) -> None:
+        if not buffers.get(key):
+            return
+        table = pa.concat_tables(buffers.pop(key))
+        counts[key] = 0
+        writer = writers.get(key)
+        if writer is None:
+            folder = out_dir / f"dataset={key[0]}" / f"month={key[1]}"
+            folder.mkdir(parents=True, exist_ok=True)
+            writer = writers[key] = pq.ParquetWriter(
+                folder / f"{tag}_0.parquet", table.schema, compression="snappy"
+            )
+        writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+
+    try:
+        for batch in reader:
+            if batch.num_rows == 0:
+                continue
+            total += batch.num_rows
+            table = pa.Table.from_batches([batch])
+            datasets = table.column("dataset")
+            months = table.column("month")
+            for dataset in pc.unique(datasets).to_pylist():
+                in_dataset = (
+                    table.filter(pc.equal(datasets, dataset)) if len(pc.unique(datasets)) > 1 else table
+                )
+                dataset_months = in_dataset.column("month") if in_dataset is not table else months
+                for month in pc.unique(dataset_months).to_pylist():
+                    key = (str(dataset), str(month) if month is not None else "unknown")
+                    part = (
+                        in_dataset.filter(pc.equal(dataset_months, month))
+                        if month is not None
+                        else in_dataset.filter(pc.is_null(dataset_months))
+                    )
+                    buffers.setdefault(key, []).append(part)
+                    counts[key] = counts.get(key, 0) + part.num_rows
+                    if counts[key] >= ROW_GROUP_ROWS:
+                        flush(key)
+        for key in list(buffers):
+            flush(key)
+    finally:
+        for writer in writers.values():
+            writer.close()
+    return total
 
 
 def staged_files(out_dir: Path) -> list[Path]:

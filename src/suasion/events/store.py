@@ -33,12 +33,14 @@ from suasion.events.errors import EventStoreError
 from suasion.events.readers import (
     FileReport,
     detect_layout,
+    STREAM_BATCH_ROWS,
     register_reference_tables,
     stage_file,
     staged_files,
+    write_partitioned,
 )
 
-INGEST_MEMORY_LIMIT = "2GB"
+INGEST_MEMORY_LIMIT = "1GB"
 ProgressCallback = Callable[[str, float, float], None]  # (file name, fraction done, seconds elapsed)
 
 
@@ -162,7 +164,9 @@ class EventStore:
                     con,
                     path.name,
                     progress,
-                    lambda path=path, out=out, tag=tag: stage_file(con, path, fmt, on_error, out, tag, staging),
+                    lambda path=path, out=out, tag=tag: stage_file(
+                        con, path, fmt, on_error, out, tag, staging
+                    ),
                 )
                 digest = digest or hasher.result()  # type: ignore[union-attr]
                 report.sha256 = digest
@@ -238,16 +242,14 @@ def _apply_dedup(con: Any, staged: Path, out: Path, tag: str, rules: list[str], 
     if not files:
         return staged
     relation = "read_parquet([" + ", ".join("'" + str(f).replace("'", "''") + "'" for f in files) + "])"
-    before = con.execute(f"SELECT count(*) FROM {relation}").fetchone()[0]
+    before = con.execute(f"SELECT count(*) FROM {relation}").fetchall()[0][0]
     chain = relation
     for rule in rules:
         chain = f"({dedup_sql(chain, rule)})"
-        after = con.execute(f"SELECT count(*) FROM {chain}").fetchone()[0]
+        after = con.execute(f"SELECT count(*) FROM {chain}").fetchall()[0][0]
         report.dedup_removed[rule] = int(before - after)
         before = after
-    con.execute(f"""COPY (SELECT * FROM {chain}) TO '{out}'
-        (FORMAT parquet, PARTITION_BY (dataset, month), WRITE_PARTITION_COLUMNS true,
-         FILENAME_PATTERN '{tag}d_{{i}}', OVERWRITE_OR_IGNORE true)""")
+    write_partitioned(con.sql(f"SELECT * FROM {chain}").to_arrow_reader(STREAM_BATCH_ROWS), out, f"{tag}d")
     shutil.rmtree(staged, ignore_errors=True)
     report.rows_written -= sum(report.dedup_removed.values())
     return out
