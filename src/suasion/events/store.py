@@ -31,9 +31,9 @@ from typing import Any
 from suasion.events.dedup import dedup_sql, parse_rules
 from suasion.events.errors import EventStoreError
 from suasion.events.readers import (
+    STREAM_BATCH_ROWS,
     FileReport,
     detect_layout,
-    STREAM_BATCH_ROWS,
     register_reference_tables,
     stage_file,
     staged_files,
