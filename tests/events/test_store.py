@@ -142,3 +142,33 @@ def test_parse_rules() -> None:
     with pytest.raises(ValueError, match="unknown de-duplication rule 'bogus'"):
         parse_rules("url,bogus")
     assert set(DEDUP_RULES) >= {"none", "url", "one-a-day", "day-dyad-code-url"}
+
+
+def test_compact_merges_month_files_without_changing_results(tmp_path: Path) -> None:
+    from suasion.events.api import dyad_events
+
+    store = EventStore(tmp_path / "s")
+    lines = V2.read_bytes().split(b"\n")
+    parts = []
+    for i in range(3):  # three ingests touching the same months, as 15-minute GDELT files do
+        part = tmp_path / f"part{i}.export.CSV"
+        part.write_bytes(b"\n".join(lines[i * 130 : (i + 1) * 130]) + b"\n")
+        parts.append(part)
+    ingest_events(parts, store=store)
+    before_files = store.parquet_files()
+    before = dyad_events("PAK", "AFG", freq="month", store=store)
+    months = {p.parent for p in before_files}
+    assert len(before_files) > len(months)
+    done = store.compact()
+    after_files = store.parquet_files()
+    assert len(after_files) == len(months)
+    assert _count(store) == 390
+    merged = {(d["dataset"], d["month"]): d for d in done}
+    for folder in months:
+        n_before = sum(1 for f in before_files if f.parent == folder)
+        assert (n_before > 1) == ((folder.parent.name, folder.name) in merged)
+    pd_after = dyad_events("PAK", "AFG", freq="month", store=store)
+    assert before.equals(pd_after)
+    listed = {f for e in store.ledger() for f in e["files"]}
+    assert listed == {str(p.relative_to(store.root)) for p in after_files}
+    assert store.compact() == []  # idempotent

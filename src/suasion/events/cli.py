@@ -374,6 +374,18 @@ def ledger_cmd(store: Path | None = StoreOpt, fmt: OutputFormat = FormatOpt) -> 
     emit(frame, fmt, title="event store ledger")
 
 
+@events_app.command("compact")
+def compact_cmd(store: Path | None = StoreOpt, fmt: OutputFormat = FormatOpt) -> None:
+    """Merge each month's Parquet files into one (after many small ingests, e.g. GDELT 2.0 every 15 minutes)."""
+    import pandas as pd
+
+    from suasion.events.store import EventStore
+
+    done = EventStore(store).compact()
+    frame = pd.DataFrame(done, columns=["dataset", "month", "files_before", "files_after", "rows"])
+    emit(frame, fmt, title="compacted months")
+
+
 def register(app: typer.Typer) -> None:
     """Add the ``events`` command group to the root app."""
     app.add_typer(events_app, name="events")

@@ -99,6 +99,78 @@ class EventStore:
                 "first (or pass --store)"
             )
 
+    # ------------------------------------------------------------------------------------------ locking
+    def _lock(self) -> Path:
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = self.root / ".lock"
+        try:
+            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
+        except FileExistsError:
+            raise EventStoreError(
+                f"event store {self.root} is being written by another process "
+                f"(remove {lock} if no ingest is running)"
+            ) from None
+        os.close(fd)
+        return lock
+
+    # ------------------------------------------------------------------------------------------ compaction
+    def compact(self) -> list[dict[str, Any]]:
+        """Merge each month's Parquet files into one (GDELT 2.0 adds files every 15 minutes).
+
+        Streams the rows (bounded memory); each month folder is rebuilt beside the store and swapped in by
+        rename, and the ledger's file lists are updated. Returns one record per compacted month.
+        """
+        import pyarrow.dataset as pads
+        import pyarrow.parquet as pq
+
+        lock = self._lock()
+        work = self.root / ".staging" / f"compact-{uuid.uuid4().hex}"
+        done: list[dict[str, Any]] = []
+        try:
+            ledger = self.ledger()
+            renamed: dict[str, str] = {}
+            for folder in sorted(p for p in (self.root / "events").glob("*/*") if p.is_dir()):
+                files = sorted(folder.glob("*.parquet"))
+                if len(files) < 2:
+                    continue
+                dataset = pads.dataset([str(f) for f in files], format="parquet")
+                target_dir = work / folder.parent.name / folder.name
+                target_dir.mkdir(parents=True)
+                name = f"c{uuid.uuid4().hex[:10]}_0.parquet"
+                rows = 0
+                with pq.ParquetWriter(target_dir / name, dataset.schema, compression="snappy") as writer:
+                    for batch in dataset.to_batches(batch_size=128_000):
+                        rows += batch.num_rows
+                        writer.write_batch(batch)
+                old = folder.with_name(f".{folder.name}.old")
+                os.replace(folder, old)
+                os.replace(target_dir, folder)
+                shutil.rmtree(old)
+                new_rel = str((folder / name).relative_to(self.root))
+                for f in files:
+                    renamed[str(f.relative_to(self.root))] = new_rel
+                done.append(
+                    {
+                        "dataset": folder.parent.name,
+                        "month": folder.name,
+                        "files_before": len(files),
+                        "files_after": 1,
+                        "rows": rows,
+                    }
+                )
+            if renamed:
+                for entry in ledger:
+                    entry["files"] = sorted({renamed.get(f, f) for f in entry.get("files", [])})
+                self._write_ledger(ledger)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+            try:
+                (self.root / ".staging").rmdir()
+            except OSError:
+                pass
+            lock.unlink(missing_ok=True)
+        return done
+
     # ------------------------------------------------------------------------------------------ ingest
     def ingest(
         self,
@@ -117,16 +189,7 @@ class EventStore:
 
         rules = parse_rules(dedup)
         files = [Path(f) for f in files]
-        self.root.mkdir(parents=True, exist_ok=True)
-        lock = self.root / ".lock"
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)
-        except FileExistsError:
-            raise EventStoreError(
-                f"event store {self.root} is being written by another ingest "
-                f"(remove {lock} if no ingest is running)"
-            ) from None
-        os.close(fd)
+        lock = self._lock()
         staging = self.root / ".staging" / uuid.uuid4().hex
         staging.mkdir(parents=True)
         reports: list[FileReport] = []
