@@ -9,8 +9,10 @@ not installed by default)::
 
     import ibis
     con = ibis.bigquery.connect(project_id="my-billing-project")
-    events = gdelt_bigquery_table(con)            # gdelt-bq.gdeltv2.events as canonical columns
-    dyad_index_expr(events, freq="month", pair=("PAK", "IND"))   # then .execute()
+    events = state_dyads(gdelt_bigquery_table(con))   # gdelt-bq.gdeltv2.events as canonical columns
+    dyad_index_expr(events, freq="month", pair=("PAK", "IND")).execute()
+
+(not exercised by the tests: no network at run time; ``actor*_types`` holds Type1Code only there).
 """
 
 from __future__ import annotations
