@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Connection, Select, and_, bindparam, exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -75,6 +75,26 @@ def user_snapshot(row: User) -> dict[str, Any]:
             "active": row.active, "version": row.version}
 
 
+_ENGAGEMENT_COLUMNS = tuple(Engagement.__table__.c)
+# Read statements built once (building a statement costs more than running it on SQLite).
+_IDS = bindparam("ids", expanding=True)
+_VISIBLE = bindparam("visible", expanding=True)
+_ONE_ENGAGEMENT = select(*_ENGAGEMENT_COLUMNS).where(Engagement.id == bindparam("engagement_id"),
+                                                     Engagement.classification.in_(_VISIBLE))
+_PARTNERS_OF = (select(EngagementPartner.engagement_id, EngagementPartner.iso3)
+                .where(EngagementPartner.engagement_id.in_(_IDS))
+                .order_by(EngagementPartner.engagement_id, EngagementPartner.position))
+_VISIBLE_LINKS_OF = (select(EngagementObjective.engagement_id, EngagementObjective.objective_id)
+                     .join(Objective, Objective.id == EngagementObjective.objective_id)
+                     .where(EngagementObjective.engagement_id.in_(_IDS), Objective.classification.in_(_VISIBLE)))
+_SECRET_LOOKUP = (select(ApiToken.revoked, ApiToken.expires_at, ApiToken.csrf_token, User.id, User.username,
+                         User.role, User.clearance, User.active)
+                  .join(User, User.id == ApiToken.user_id)
+                  .where(ApiToken.secret_hash == bindparam("secret_hash"), ApiToken.kind == bindparam("kind")))
+_ASSESSMENTS_OF = (select(*Assessment.__table__.c).where(Assessment.engagement_id.in_(_IDS))
+                   .order_by(Assessment.id))
+
+
 class Register:
     """An engagement register, opened by path or URL, acting for one user.
 
@@ -113,7 +133,7 @@ class Register:
             raise AuthenticationError("no user: call login(), with_token() or as_user() first")
         return self.actor
 
-    def _actor_for(self, session: Session, user: User) -> auth.Actor:
+    def _actor_for(self, session: Session | Connection, user: Any) -> auth.Actor:
         levels = self._levels(session)
         return auth.Actor(user.username, Role(user.role), user.clearance,
                           auth.visible_levels(levels, user.clearance), user.id)
@@ -182,19 +202,18 @@ class Register:
                 throttle.locked_until = now + auth.LOCKOUT
         raise AuthenticationError("wrong user name or password")
 
-    def authenticate_secret(self, secret: str, kind: str = "token") -> tuple[auth.Actor, ApiToken]:
-        """The user behind an API token or session id (``kind`` = "token" or "session")."""
+    def authenticate_secret(self, secret: str, kind: str = "token") -> tuple[auth.Actor, Any]:
+        """The user behind an API token or session id (``kind`` = "token" or "session"), and the
+        secret's row (``csrf_token``, ``expires_at``, ``revoked``; the user's ``id``, ``username``,
+        ``role``, ``clearance``, ``active``)."""
         now = utcnow()
-        with self.store.read() as s:
-            found = s.execute(select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-                              .where(ApiToken.secret_hash == auth.secret_hash(secret), ApiToken.kind == kind)
-                              ).first()
-            if found is None:
+        with self.store.read_rows() as s:  # one query on every request: revocation takes effect at once
+            row = s.execute(_SECRET_LOOKUP, {"secret_hash": auth.secret_hash(secret),
+                                                          "kind": kind}).first()
+            if row is None or row.revoked or (row.expires_at is not None and row.expires_at < now) \
+                    or not row.active:
                 raise AuthenticationError(f"invalid or expired {kind}")
-            row, user = found
-            if row.revoked or (row.expires_at is not None and row.expires_at < now) or not user.active:
-                raise AuthenticationError(f"invalid or expired {kind}")
-            return self._actor_for(s, user), row
+            return self._actor_for(s, row), row
 
     def create_token(self, name: str = "script") -> str:
         """A new API token for the bound user; shown once, stored only as a hash."""
@@ -222,14 +241,14 @@ class Register:
 
     # --- settings ------------------------------------------------------------------------
 
-    def _levels(self, session: Session) -> list[str]:
+    def _levels(self, session: Session | Connection) -> list[str]:
         """The ordered markings; cached for ``LEVELS_TTL`` seconds per process (changes made in
         this process clear the cache at once)."""
         cached = self.store.cache.get(CLASSIFICATIONS_KEY)
         if cached is not None and time.monotonic() - cached[0] < LEVELS_TTL:
             return list(cached[1])
-        row = session.get(Setting, CLASSIFICATIONS_KEY)
-        levels = list(row.value) if row is not None else list(DEFAULT_CLASSIFICATIONS)
+        value = session.execute(select(Setting.value).where(Setting.key == CLASSIFICATIONS_KEY)).scalar()
+        levels = list(value) if value is not None else list(DEFAULT_CLASSIFICATIONS)
         self.store.cache[CLASSIFICATIONS_KEY] = (time.monotonic(), levels)
         return list(levels)
 
@@ -489,8 +508,41 @@ class Register:
 
     def get(self, engagement_id: int) -> EngagementOut:
         me = self._me()
-        with self.store.read() as s:
-            return self._engagement_out(s, me, [self._engagement_row(s, me, engagement_id)])[0]
+        with self.store.read_rows() as s:
+            rows = [dict(r._mapping) for r in s.execute(_ONE_ENGAGEMENT, {"engagement_id": int(engagement_id),
+                                                                          "visible": list(me.visible)})]
+            items = self._engagement_items(s, me, rows)
+        if not items:
+            raise RecordNotFoundError(f"no engagement {engagement_id}")
+        return items[0]
+
+    @staticmethod
+    def _engagement_items(conn: Connection, me: auth.Actor, rows: list[dict[str, Any]]) -> list[EngagementOut]:
+        """Read-only path: engagements as plain rows (SQLAlchemy Core, no ORM objects), with
+        their partners, objective links (only to objectives the user may see) and assessments
+        in one query each. ``rows`` are rows of ``engagements`` as dicts (a ``_total`` key is dropped)."""
+        if not rows:
+            return []
+        ids = [r["id"] for r in rows]
+        partners: dict[int, list[str]] = {i: [] for i in ids}
+        links: dict[int, list[int]] = {i: [] for i in ids}
+        assessments: dict[int, list[dict[str, Any]]] = {i: [] for i in ids}
+        for eid, iso3 in conn.execute(_PARTNERS_OF, {"ids": ids}):
+            partners[eid].append(iso3)
+        for eid, oid in conn.execute(_VISIBLE_LINKS_OF, {"ids": ids, "visible": list(me.visible)}):
+            links[eid].append(oid)
+        for a in conn.execute(_ASSESSMENTS_OF, {"ids": ids}):
+            assessments[a.engagement_id].append(dict(a._mapping))
+        out = []
+        for data in rows:
+            data.pop("_total", None)
+            eid = data["id"]
+            data["supporting_departments"] = list(data["supporting_departments"] or [])
+            data["partners"] = partners[eid]
+            data["objective_ids"] = sorted(links[eid])
+            data["assessments"] = assessments[eid]
+            out.append(EngagementOut.model_validate(data))
+        return out
 
     def update(self, engagement_id: int, patch: EngagementPatch | dict[str, Any]) -> EngagementOut:
         """Change fields of an engagement. ``patch["version"]`` must be the version you read;
@@ -655,14 +707,18 @@ class Register:
         me = self._me()
         limit, offset = max(0, min(int(limit), MAX_PAGE)), max(0, int(offset))
         query = self._engagement_query(me, **filters)
-        with self.store.read() as s:
-            rows = list(s.scalars(query.order_by(Engagement.start_date, Engagement.id)
-                                  .limit(limit).offset(offset)).all()) if limit else []
-            if limit and len(rows) < limit and (rows or offset == 0):
-                total = offset + len(rows)  # a short page is the last one: no need to count
-            else:
-                total = s.scalar(select(func.count()).select_from(query.subquery())) or 0
-            items = self._engagement_out(s, me, rows)
+        counted = func.count().over().label("_total")  # the total comes with the page: one query
+        with self.store.read_rows() as s:
+            rows = [dict(r._mapping) for r in s.execute(query.with_only_columns(*_ENGAGEMENT_COLUMNS, counted)
+                                                        .order_by(Engagement.start_date, Engagement.id)
+                                                        .limit(limit).offset(offset))] if limit else []
+            if rows:
+                total = rows[0]["_total"]
+            elif limit and offset == 0:
+                total = 0
+            else:  # no rows to carry the total (limit 0, or an offset past the end)
+                total = s.execute(select(func.count()).select_from(query.subquery())).scalar() or 0
+            items = self._engagement_items(s, me, rows)
         return Page(total=total, limit=limit, offset=offset, items=items)
 
     def count(self, **filters: Any) -> int:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -92,6 +92,13 @@ class Store:
         with self._read_sessions() as session:
             with session.begin():
                 yield session
+
+    @contextmanager
+    def read_rows(self) -> Iterator[Connection]:
+        """A read transaction on a plain Core connection (no ORM session: cheaper per request)."""
+        with self.reader.connect() as connection:
+            with connection.begin():
+                yield connection
 
     @contextmanager
     def write(self) -> Iterator[Session]:
