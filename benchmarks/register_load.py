@@ -2,7 +2,7 @@
 with 50 concurrent clients against a real uvicorn server on loopback.
 
     .venv/bin/python benchmarks/register_load.py [--clients 50] [--requests 2000] [--db URL] [--workers 1]
-                                                 [--think-ms 0]
+                                                 [--think-ms 0] [--no-response-cache]
 
 The register is a fresh SQLite file (or the PostgreSQL database given by --db, which must be
 empty) with 500 engagements. Reads alternate GET /engagements/{id} and a filtered page
@@ -15,6 +15,11 @@ By default every client sends its next request as soon as the previous one retur
 loop, the server saturated: by Little's law p50 ~ clients / throughput). ``--think-ms T`` makes
 each client pause a random 0..2T ms between requests, like people using the register.
 The machine's load average is printed, since other work on the host changes the figures.
+
+The server keeps a response cache for GET /engagements and GET /engagements/{id} (SQLite),
+emptied by every commit; the read phase has no writes, so most reads are cache hits after the
+first touch. ``--no-response-cache`` measures every read going to the database, which is what
+reads cost while writes are being committed.
 """
 
 from __future__ import annotations
@@ -74,10 +79,11 @@ def populate(db: str, n: int) -> tuple[str, list[int]]:
     return token, ids
 
 
-def start_server(db: str, port: int, workers: int) -> subprocess.Popen[bytes]:
+def start_server(db: str, port: int, workers: int, response_cache: bool = True) -> subprocess.Popen[bytes]:
     code = ("import sys; from suasion.engagements.app import serve; "
-            "serve(sys.argv[1], host='127.0.0.1', port=int(sys.argv[2]), workers=int(sys.argv[3]))")
-    proc = subprocess.Popen([sys.executable, "-c", code, db, str(port), str(workers)])
+            "serve(sys.argv[1], host='127.0.0.1', port=int(sys.argv[2]), workers=int(sys.argv[3]), "
+            "response_cache=sys.argv[4] == '1')")
+    proc = subprocess.Popen([sys.executable, "-c", code, db, str(port), str(workers), "1" if response_cache else "0"])
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -159,6 +165,8 @@ def main() -> None:
     parser.add_argument("--records", type=int, default=500)
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--think-ms", type=float, default=0.0, help="mean pause between a client's requests")
+    parser.add_argument("--no-response-cache", action="store_true",
+                        help="serve every read from the database (the cache only helps between commits)")
     parser.add_argument("--db", default=None, help="empty database URL (default: a temporary SQLite file)")
     args = parser.parse_args()
     tmp = tempfile.mkdtemp(prefix="suasion-bench-")
@@ -166,11 +174,12 @@ def main() -> None:
     db = args.db or str(Path(tmp) / "register.sqlite")
     token, ids = populate(db, args.records)
     port = free_port()
-    proc = start_server(db, port, args.workers)
+    proc = start_server(db, port, args.workers, not args.no_response_cache)
     base = f"http://127.0.0.1:{port}"
     try:
         print(f"register API on {base}, {args.records} engagements, backend "
               f"{'SQLite' if args.db is None else args.db.split(':')[0]}, {args.workers} worker(s), "
+              f"response cache {'off' if args.no_response_cache else 'on'}, "
               f"{os.cpu_count()} CPU(s), load average {os.getloadavg()[0]:.1f}, think time {args.think_ms:g} ms")
         run_load(port, token, ids, 4, 200, "read")  # warm-up
         base_reads = summary("reads, 1 client (baseline)", *run_load(port, token, ids, 1, 300, "read"))

@@ -270,3 +270,31 @@ def test_conflicts_and_illegal_transitions_over_the_api(world: World) -> None:
     r = world.call("planner_off", "POST", "/import/{kind}", "/import/engagements", content='[{"title": 1,]',
                    params={"format": "json"})
     assert r.status_code == 400 and "malformed JSON" in r.json()["detail"]
+
+
+def test_cached_reads_follow_every_commit_and_clearance(backend_url: str) -> None:
+    """GET /engagements and /engagements/{id} may be answered from the response cache: a change
+    committed through another connection (here a second Register, as the CLI or another worker
+    would) must show at once, and users of different clearance must never share a body."""
+    served, other = Register(backend_url), Register(backend_url)
+    try:
+        app = create_app(served)
+        root = other.as_user("root")
+        secret = root.add(engagement(title="cached secret", classification="SECRET"))
+        official = root.add(engagement(title="cached official", classification="OFFICIAL"))
+        clients = {name: TestClient(app, headers={"Authorization": f"Bearer {served.as_user(name).create_token()}"})
+                   for name in ("root", "viewer_off")}
+        for _ in range(2):  # the second round is served from the cache where there is one
+            assert clients["root"].get("/engagements").json()["total"] == 2
+            assert clients["viewer_off"].get("/engagements").json()["total"] == 1
+            assert clients["root"].get(f"/engagements/{secret.id}").status_code == 200
+            assert clients["viewer_off"].get(f"/engagements/{secret.id}").status_code == 404
+        root.update(official.id, {"version": official.version, "notes": "changed elsewhere"})
+        assert clients["viewer_off"].get(f"/engagements/{official.id}").json()["notes"] == "changed elsewhere"
+        assert clients["viewer_off"].get("/engagements").json()["items"][0]["notes"] == "changed elsewhere"
+        root.add(engagement(title="third", classification="OFFICIAL"))
+        assert clients["viewer_off"].get("/engagements").json()["total"] == 2
+        assert clients["root"].get("/engagements").json()["total"] == 3
+    finally:
+        other.close()
+        served.close()

@@ -39,6 +39,7 @@ from suasion.errors import SuasionError, UnknownActorError
 SESSION_COOKIE = "suasion_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+RESPONSE_CACHE_SIZE = 4096  # bodies kept per process (cleared whole when full or on any commit)
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 Limit = Annotated[int, Query(ge=0, le=1000)]
@@ -127,12 +128,14 @@ def _error(exc: SuasionError) -> JSONResponse:
 
 
 def create_app(register: Register | str | os.PathLike[str] | None = None, *,
-               secure_cookies: bool = False, thread_tokens: int = 8) -> FastAPI:
+               secure_cookies: bool = False, thread_tokens: int = 8, response_cache: bool = True) -> FastAPI:
     """The JSON API over one register (a :class:`Register`, a path/URL, or ``None`` for the default).
 
     ``thread_tokens`` caps the worker threads that run the (blocking) database calls: a few
     threads contend less for the GIL than many, so queued requests are served more fairly
-    (measured by benchmarks/register_load.py: lower p95 at 50 clients than with 64 threads)."""
+    (measured by benchmarks/register_load.py: lower p95 at 50 clients than with 64 threads).
+    ``response_cache`` keeps JSON bodies of ``GET /engagements`` and ``GET /engagements/{id}``
+    until the next commit to the database (SQLite files only; see ``cached_json`` below)."""
     reg = register if isinstance(register, Register) else Register(register)
 
     @asynccontextmanager
@@ -225,10 +228,38 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
 
     Filters = Annotated[dict[str, Any], Depends(engagement_filters)]
 
+    # Response cache for the hot reads (SQLite files only): JSON bodies keyed by the request and the
+    # markings the user may see (all that decides what a read returns), valid while the database's
+    # change counter (any commit, by any process) is unchanged. The counter is read before the
+    # query, so a body is never kept under a newer counter than the data it was computed from.
+    changes = reg.store.changes if response_cache else None
+    cached: dict[tuple[Any, ...], bytes] = {}
+    cached_at: list[int | None] = [None]
+
+    def cached_json(u: Register, key: tuple[Any, ...], compute: Any) -> Response:
+        if changes is None:
+            return Response(compute(), media_type="application/json")
+        current = changes.current()
+        if current != cached_at[0]:
+            cached.clear()
+            cached_at[0] = current
+        full_key = (key, u._me().visible)
+        body = cached.get(full_key)
+        if body is None:
+            body = compute()
+            if len(cached) >= RESPONSE_CACHE_SIZE:
+                cached.clear()
+            cached[full_key] = body
+        return Response(body, media_type="application/json")
+
     @app.get("/engagements", response_model=EngagementPage, tags=["engagements"])
     async def list_engagements(u: User, filters: Filters, limit: Limit = 100, offset: Offset = 0) -> Any:
-        page = u.list(limit=limit, offset=offset, **filters)
-        return _json(EngagementPage(total=page.total, limit=page.limit, offset=page.offset, items=page.items))
+        def compute() -> bytes:
+            page = u.list(limit=limit, offset=offset, **filters)
+            return EngagementPage(total=page.total, limit=page.limit, offset=page.offset,
+                                  items=page.items).model_dump_json().encode()
+
+        return cached_json(u, ("list", limit, offset, tuple(sorted(filters.items()))), compute)
 
     @app.get("/engagements/count", response_model=Count, tags=["engagements"])
     async def count_engagements(u: User, filters: Filters) -> Count:
@@ -240,7 +271,7 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
 
     @app.get("/engagements/{engagement_id}", response_model=EngagementOut, tags=["engagements"])
     async def get_engagement(u: User, engagement_id: IdPath) -> Any:
-        return _json(u.get(engagement_id))
+        return cached_json(u, ("get", engagement_id), lambda: u.get(engagement_id).model_dump_json().encode())
 
     @app.patch("/engagements/{engagement_id}", response_model=EngagementOut, tags=["engagements"])
     def update_engagement(u: User, engagement_id: IdPath, body: EngagementPatch) -> EngagementOut:
@@ -389,23 +420,27 @@ def _records(frame: Any) -> list[dict[str, Any]]:
 
 def app_from_environment() -> FastAPI:
     """App factory for multi-worker uvicorn: the register at ``$SUASION_REGISTER_URL``."""
-    return create_app(None, secure_cookies=os.environ.get("SUASION_SECURE_COOKIES") == "1")
+    return create_app(None, secure_cookies=os.environ.get("SUASION_SECURE_COOKIES") == "1",
+                      response_cache=os.environ.get("SUASION_RESPONSE_CACHE", "1") != "0")
 
 
 def serve(location: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 8000,
-          secure_cookies: bool = False, log_level: str = "warning", workers: int = 1) -> None:
+          secure_cookies: bool = False, log_level: str = "warning", workers: int = 1,
+          response_cache: bool = True) -> None:
     """Run the API with uvicorn (loopback by default); ``workers`` > 1 runs several processes."""
     import uvicorn
 
     from suasion.engagements.store import ENV_URL, normalise_url
 
     if workers <= 1:
-        uvicorn.run(create_app(location, secure_cookies=secure_cookies), host=host, port=port,
+        uvicorn.run(create_app(location, secure_cookies=secure_cookies, response_cache=response_cache),
+                    host=host, port=port,
                     log_level=log_level, access_log=False)
         return
     url = normalise_url(location)
     Register(url).close()  # migrate once, before the workers start
     os.environ[ENV_URL] = url
     os.environ["SUASION_SECURE_COOKIES"] = "1" if secure_cookies else "0"
+    os.environ["SUASION_RESPONSE_CACHE"] = "1" if response_cache else "0"
     uvicorn.run("suasion.engagements.app:app_from_environment", factory=True, host=host, port=port,
                 workers=workers, log_level=log_level, access_log=False)

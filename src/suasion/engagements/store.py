@@ -9,6 +9,8 @@ lock upgrade. PostgreSQL needs nothing special: optimistic concurrency is enforc
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +70,25 @@ def _sqlite_engine(url: str, immediate: bool) -> Engine:
     return engine
 
 
+class ChangeCounter:
+    """Has a SQLite database changed? ``PRAGMA data_version`` on a connection that never writes
+    changes whenever any other connection, in this process or another, commits (SQLite
+    documents this), so a value read before a query tells whether a result computed then is
+    still current."""
+
+    def __init__(self, path: str):
+        self._connection = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+
+    def current(self) -> int:
+        with self._lock:
+            return int(self._connection.execute("PRAGMA data_version").fetchone()[0])
+
+    def close(self) -> None:
+        with self._lock:
+            self._connection.close()
+
+
 @dataclass
 class Store:
     """Two engines on one database: ``reader`` for queries, ``writer`` for transactions that write."""
@@ -76,6 +97,7 @@ class Store:
     reader: Engine
     writer: Engine
     cache: dict[str, Any] = field(default_factory=dict, repr=False)
+    changes: ChangeCounter | None = field(default=None, repr=False)  # SQLite files only
     _read_sessions: sessionmaker[Session] = field(init=False, repr=False)
     _write_sessions: sessionmaker[Session] = field(init=False, repr=False)
 
@@ -108,6 +130,8 @@ class Store:
                 yield session
 
     def dispose(self) -> None:
+        if self.changes is not None:
+            self.changes.close()
         self.reader.dispose()
         if self.writer is not self.reader:
             self.writer.dispose()
@@ -129,6 +153,9 @@ def open_store(location: str | os.PathLike[str] | None = None, *, migrate: bool 
     url = normalise_url(location)
     if make_url(url).get_backend_name() == "sqlite":
         store = Store(url, _sqlite_engine(url, immediate=False), _sqlite_engine(url, immediate=True))
+        database = make_url(url).database
+        if database and database != ":memory:" and not database.startswith("file:"):
+            store.changes = ChangeCounter(database)
     else:
         engine = create_engine(url, pool_size=20, max_overflow=40, pool_timeout=60, pool_pre_ping=True)
         store = Store(url, engine, engine)
