@@ -15,7 +15,7 @@ import timeit
 
 def main() -> None:
     t0 = time.perf_counter()
-    import suasion.actors as actors
+    from suasion import actors
     import_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()

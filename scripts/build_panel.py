@@ -21,7 +21,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "src"))
 
-from suasion.panel.build import build_panel, parse_horizons  # noqa: E402
+from suasion.panel.build import build_panel, parse_horizons
 
 
 def main() -> None:

@@ -16,7 +16,6 @@ from suasion.engagements.register import Register
 
 from .conftest import engagement, objective, populate_users
 
-
 _REGISTER = Register(Path(tempfile.mkdtemp(prefix="suasion-fuzz-")) / "register.sqlite")
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(_REGISTER))
 

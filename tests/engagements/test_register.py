@@ -7,9 +7,17 @@ import json
 import pytest
 import sqlalchemy as sa
 
-from suasion.engagements.errors import (AuthenticationError, ConflictError, IllegalTransitionError,
-                                        ImportRowsError, InvalidRecordError, PermissionDeniedError,
-                                        RecordNotFoundError, SetupError, ThrottledError)
+from suasion.engagements.errors import (
+    AuthenticationError,
+    ConflictError,
+    IllegalTransitionError,
+    ImportRowsError,
+    InvalidRecordError,
+    PermissionDeniedError,
+    RecordNotFoundError,
+    SetupError,
+    ThrottledError,
+)
 from suasion.engagements.register import Register
 from suasion.errors import InputFileError, SuasionError, UnknownActorError
 
@@ -141,9 +149,8 @@ def test_relationship_only_change_bumps_version(reg: Register) -> None:
 def test_audit_log_is_append_only(reg: Register) -> None:
     reg.as_user("root").add(engagement())
     for statement in ("UPDATE audit_log SET actor = 'mallory'", "DELETE FROM audit_log"):
-        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
-            with reg.store.write() as s:
-                s.execute(sa.text(statement))
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), reg.store.write() as s:
+            s.execute(sa.text(statement))
 
 
 def test_roles(reg: Register) -> None:

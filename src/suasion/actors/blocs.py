@@ -30,7 +30,7 @@ import csv
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from suasion.actors import codes
 from suasion.errors import CoverageError, UnknownActorError
@@ -143,7 +143,7 @@ def bloc_codes() -> list[str]:
     return list(_definitions())
 
 
-def blocs() -> "pd.DataFrame":
+def blocs() -> pd.DataFrame:
     """One row per bloc: bloc, name, founded, members_now (number of members in the latest year of
     the membership data, i.e. today), source."""
     import pandas as pd
@@ -155,7 +155,7 @@ def blocs() -> "pd.DataFrame":
     return pd.DataFrame(rows, columns=["bloc", "name", "founded", "members_now", "source"])
 
 
-def bloc_membership(bloc: str | None = None) -> "pd.DataFrame":
+def bloc_membership(bloc: str | None = None) -> pd.DataFrame:
     """Tidy membership: bloc, iso3, joined, left (nullable Int64; ``left`` is the first year no
     longer a member), one row per spell; all blocs or one."""
     import pandas as pd
@@ -209,7 +209,7 @@ def actor_name(code: str) -> str:
     return codes.state_name(resolve_actor(code)) or str(code)
 
 
-def members_frame(bloc: str, year: int) -> "pd.DataFrame":
+def members_frame(bloc: str, year: int) -> pd.DataFrame:
     """Members of ``bloc`` in ``year`` as a frame: iso3, name, joined (sorted by name)."""
     import pandas as pd
 

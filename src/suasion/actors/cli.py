@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 import typer
 
 from suasion._output import OutputFormat, emit
@@ -18,7 +16,7 @@ actors_app = typer.Typer(
 @actors_app.command("resolve")
 def resolve_command(
     values: list[str] = typer.Argument(..., help="Names or codes: 'Pakistan', PAK, NA, 770, gw:260, EU ..."),
-    year: Optional[int] = typer.Option(None, "--year", "-y",
+    year: int | None = typer.Option(None, "--year", "-y",
                                        help="Year for COW/G-W codes whose meaning changed over time."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
 ) -> None:
@@ -37,8 +35,8 @@ def resolve_command(
 
 @actors_app.command("blocs")
 def blocs_command(
-    bloc: Optional[str] = typer.Argument(None, help="A bloc (EU, NATO, GCC, ASEAN, SCO, AU or its name)."),
-    year: Optional[int] = typer.Option(None, "--year", "-y",
+    bloc: str | None = typer.Argument(None, help="A bloc (EU, NATO, GCC, ASEAN, SCO, AU or its name)."),
+    year: int | None = typer.Option(None, "--year", "-y",
                                        help="Membership in this year (default: the current year)."),
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", "-f", help="table, csv or json."),
 ) -> None:

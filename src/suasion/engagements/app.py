@@ -18,8 +18,9 @@ Errors are JSON ``{"error": <kind>, "detail": <one line>}`` with the status of t
 
 import datetime as dt
 import os
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, AsyncIterator
+from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -29,11 +30,31 @@ from pydantic import BaseModel, Field
 from suasion.engagements import auth
 from suasion.engagements.errors import AuthenticationError, InvalidRecordError
 from suasion.engagements.register import Register
-from suasion.engagements.schemas import (MAX_ID, AssessmentIn, AuditOut, EngagementIn, EngagementOut,
-                                         EngagementPatch, ObjectiveIn, ObjectiveOut, ObjectivePatch,
-                                         Transition, UserIn, UserOut, UserPatch, VersionOnly)
-from suasion.engagements.vocab import (Department, EngagementType, Level, Role, Status, StrategicAim,
-                                       TRANSITIONS)
+from suasion.engagements.schemas import (
+    MAX_ID,
+    AssessmentIn,
+    AuditOut,
+    EngagementIn,
+    EngagementOut,
+    EngagementPatch,
+    ObjectiveIn,
+    ObjectiveOut,
+    ObjectivePatch,
+    Transition,
+    UserIn,
+    UserOut,
+    UserPatch,
+    VersionOnly,
+)
+from suasion.engagements.vocab import (
+    TRANSITIONS,
+    Department,
+    EngagementType,
+    Level,
+    Role,
+    Status,
+    StrategicAim,
+)
 from suasion.errors import SuasionError, UnknownActorError
 
 SESSION_COOKIE = "suasion_session"

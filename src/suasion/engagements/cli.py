@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Optional
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -41,7 +41,7 @@ def register(app: typer.Typer) -> None:
     app.add_typer(group, name="register")
 
 
-def _open(db: Optional[str], user: Optional[str]) -> "Register":
+def _open(db: str | None, user: str | None) -> Register:
     from suasion.engagements.errors import AuthenticationError
     from suasion.engagements.register import Register
 
@@ -102,7 +102,7 @@ def _pairs(values: list[str], what: str) -> dict[str, str]:
 # --- set-up and serving ---------------------------------------------------------------------
 
 @group.command("init")
-def init_cmd(db: Optional[str] = DbOption,
+def init_cmd(db: str | None = DbOption,
              admin: str = typer.Option("admin", "--admin", help="User name of the first admin.")) -> None:
     """Create the register (if needed) and its first admin. The password comes from
     $SUASION_REGISTER_ADMIN_PASSWORD or an interactive prompt; there is no default password."""
@@ -123,7 +123,7 @@ def init_cmd(db: Optional[str] = DbOption,
 
 
 @group.command("serve")
-def serve_cmd(db: Optional[str] = DbOption,
+def serve_cmd(db: str | None = DbOption,
               host: str = typer.Option("127.0.0.1", help="Address to listen on (loopback by default)."),
               port: int = typer.Option(8000, help="TCP port."),
               secure_cookies: bool = typer.Option(False, help="Mark session cookies Secure (behind HTTPS)."),
@@ -150,12 +150,12 @@ def add_cmd(title: str = typer.Option(..., help="Title."),
             lead: str = typer.Option("defence", help="Lead department: defence, foreign, development, other."),
             support: list[str] = typer.Option([], "--support", help="Supporting department; repeat."),
             location: str = typer.Option("", help="Location."),
-            cost: Optional[float] = typer.Option(None, "--cost", help="Estimated cost."),
+            cost: float | None = typer.Option(None, "--cost", help="Estimated cost."),
             currency: str = typer.Option("GBP", help="ISO 4217 currency."),
             objective: list[int] = typer.Option([], "--objective", "-o", help="Objective id; repeat."),
-            classification: Optional[str] = typer.Option(None, help="Marking (default: the lowest)."),
+            classification: str | None = typer.Option(None, help="Marking (default: the lowest)."),
             notes: str = typer.Option("", help="Notes."),
-            db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+            db: str | None = DbOption, user: str | None = UserOption,
             fmt: OutputFormat = FormatOption) -> None:
     """Propose a new engagement."""
     reg = _open(db, user)
@@ -167,13 +167,13 @@ def add_cmd(title: str = typer.Option(..., help="Title."),
 
 
 @group.command("list")
-def list_cmd(status: Optional[str] = typer.Option(None, help="Filter by status."),
-             partner: Optional[str] = typer.Option(None, help="Filter by partner."),
-             type: Optional[str] = typer.Option(None, "--type", help="Filter by activity type."),
-             q: Optional[str] = typer.Option(None, "--search", "-q", help="Text in title, location or notes."),
+def list_cmd(status: str | None = typer.Option(None, help="Filter by status."),
+             partner: str | None = typer.Option(None, help="Filter by partner."),
+             type: str | None = typer.Option(None, "--type", help="Filter by activity type."),
+             q: str | None = typer.Option(None, "--search", "-q", help="Text in title, location or notes."),
              limit: int = typer.Option(100, help="At most this many rows."),
              offset: int = typer.Option(0, help="Skip this many rows."),
-             db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+             db: str | None = DbOption, user: str | None = UserOption,
              fmt: OutputFormat = FormatOption) -> None:
     """List the engagements you may see."""
     reg = _open(db, user)
@@ -183,7 +183,7 @@ def list_cmd(status: Optional[str] = typer.Option(None, help="Filter by status."
 
 @group.command("show")
 def show_cmd(engagement_id: int = typer.Argument(..., help="Engagement id."),
-             db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+             db: str | None = DbOption, user: str | None = UserOption,
              fmt: OutputFormat = FormatOption) -> None:
     """One engagement with all its fields and assessments."""
     import pandas as pd
@@ -202,7 +202,7 @@ def update_cmd(engagement_id: int = typer.Argument(..., help="Engagement id."),
                version: int = VersionOption,
                set_: list[str] = typer.Option([], "--set", "-s",
                                               help="FIELD=VALUE; lists separated by ';'. Repeat."),
-               db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+               db: str | None = DbOption, user: str | None = UserOption,
                fmt: OutputFormat = FormatOption) -> None:
     """Change fields of an engagement, e.g. --set title='New title' --set actual_cost=1200."""
     changes: dict[str, Any] = dict(_pairs(set_, "--set"))
@@ -217,7 +217,7 @@ def update_cmd(engagement_id: int = typer.Argument(..., help="Engagement id."),
 def transition_cmd(engagement_id: int = typer.Argument(..., help="Engagement id."),
                    to: str = typer.Argument(..., help="planned, approved, executed or cancelled."),
                    version: int = VersionOption,
-                   db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+                   db: str | None = DbOption, user: str | None = UserOption,
                    fmt: OutputFormat = FormatOption) -> None:
     """Move an engagement along its life cycle (proposed -> planned -> approved -> executed)."""
     e = _open(db, user).transition(engagement_id, to, version=version)
@@ -227,7 +227,7 @@ def transition_cmd(engagement_id: int = typer.Argument(..., help="Engagement id.
 @group.command("approve")
 def approve_cmd(engagement_id: int = typer.Argument(..., help="Engagement id."),
                 version: int = VersionOption,
-                db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+                db: str | None = DbOption, user: str | None = UserOption,
                 fmt: OutputFormat = FormatOption) -> None:
     """Approve a planned engagement (role approver)."""
     e = _open(db, user).approve(engagement_id, version=version)
@@ -241,8 +241,8 @@ def assess_cmd(engagement_id: int = typer.Argument(..., help="Engagement id."),
                date: str = typer.Option(..., help="Assessment date YYYY-MM-DD."),
                result: list[str] = typer.Option([], "--result", "-r", help="INDICATOR=VALUE; repeat."),
                narrative: str = typer.Option("", help="What happened and why."),
-               assessor: Optional[str] = typer.Option(None, help="Assessor (default: you)."),
-               db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+               assessor: str | None = typer.Option(None, help="Assessor (default: you)."),
+               db: str | None = DbOption, user: str | None = UserOption,
                fmt: OutputFormat = FormatOption) -> None:
     """Record the assessment of an executed engagement."""
     results = [{"indicator": k, "value": v} for k, v in _pairs(result, "--result").items()]
@@ -255,8 +255,8 @@ def assess_cmd(engagement_id: int = typer.Argument(..., help="Engagement id."),
 @group.command("import")
 def import_cmd(path: Path = typer.Argument(..., help="CSV or JSON file."),
                kind: str = typer.Option("engagements", help="engagements or objectives"),
-               file_format: Optional[str] = typer.Option(None, "--file-format", help="csv or json (default: suffix)"),
-               db: Optional[str] = DbOption, user: Optional[str] = UserOption) -> None:
+               file_format: str | None = typer.Option(None, "--file-format", help="csv or json (default: suffix)"),
+               db: str | None = DbOption, user: str | None = UserOption) -> None:
     """Import a file: all rows or none; every bad row is reported with its line."""
     ids = _open(db, user).import_file(path, kind, file_format)
     typer.echo(f"imported {len(ids)} {kind} from {path} (ids {ids[0]}-{ids[-1]})" if ids else "nothing to import")
@@ -265,8 +265,8 @@ def import_cmd(path: Path = typer.Argument(..., help="CSV or JSON file."),
 @group.command("export")
 def export_cmd(kind: str = typer.Option("engagements", help="engagements or objectives"),
                file_format: str = typer.Option("csv", "--file-format", help="csv or json"),
-               output: Optional[Path] = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
-               db: Optional[str] = DbOption, user: Optional[str] = UserOption) -> None:
+               output: Path | None = typer.Option(None, "--output", "-o", help="File (default: stdout)."),
+               db: str | None = DbOption, user: str | None = UserOption) -> None:
     """Export the engagements or objectives you may see."""
     text = _open(db, user).export(kind, file_format)
     if output is None:
@@ -277,10 +277,10 @@ def export_cmd(kind: str = typer.Option("engagements", help="engagements or obje
 
 
 @group.command("audit")
-def audit_cmd(entity: Optional[str] = typer.Option(None, help="engagement, objective, user, settings, ..."),
-              record_id: Optional[int] = typer.Option(None, "--id", help="Record id."),
+def audit_cmd(entity: str | None = typer.Option(None, help="engagement, objective, user, settings, ..."),
+              record_id: int | None = typer.Option(None, "--id", help="Record id."),
               limit: int = typer.Option(50, help="At most this many entries, newest first."),
-              db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+              db: str | None = DbOption, user: str | None = UserOption,
               fmt: OutputFormat = FormatOption) -> None:
     """The audit log entries you may see: who changed what, when, before and after."""
     import pandas as pd
@@ -311,8 +311,8 @@ def objective_add_cmd(title: str = typer.Option(..., help="Title."),
                       owner: str = typer.Option(..., help="Owner."),
                       indicator: list[str] = typer.Option([], "--indicator", "-i",
                                                           help="NAME=BASELINE:TARGET (numbers optional); repeat."),
-                      classification: Optional[str] = typer.Option(None, help="Marking."),
-                      db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+                      classification: str | None = typer.Option(None, help="Marking."),
+                      db: str | None = DbOption, user: str | None = UserOption,
                       fmt: OutputFormat = FormatOption) -> None:
     """Add an objective."""
     indicators = []
@@ -325,8 +325,8 @@ def objective_add_cmd(title: str = typer.Option(..., help="Title."),
 
 
 @objectives_group.command("list")
-def objective_list_cmd(partner: Optional[str] = typer.Option(None, help="Filter by partner."),
-                       db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+def objective_list_cmd(partner: str | None = typer.Option(None, help="Filter by partner."),
+                       db: str | None = DbOption, user: str | None = UserOption,
                        fmt: OutputFormat = FormatOption) -> None:
     """List the objectives you may see."""
     items = _open(db, user).all_objectives(partner=partner)
@@ -339,7 +339,7 @@ USER_COLUMNS = ["id", "username", "role", "clearance", "active", "version"]
 
 
 @users_group.command("list")
-def users_list_cmd(db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+def users_list_cmd(db: str | None = DbOption, user: str | None = UserOption,
                    fmt: OutputFormat = FormatOption) -> None:
     """List users (admin)."""
     _show(_open(db, user).list_users(), fmt, USER_COLUMNS, "users")
@@ -349,7 +349,7 @@ def users_list_cmd(db: Optional[str] = DbOption, user: Optional[str] = UserOptio
 def users_add_cmd(username: str = typer.Argument(..., help="New user name."),
                   role: str = typer.Option(..., help="viewer, planner, approver or admin."),
                   clearance: str = typer.Option(..., help="Highest marking the user may see."),
-                  db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+                  db: str | None = DbOption, user: str | None = UserOption,
                   fmt: OutputFormat = FormatOption) -> None:
     """Add a user (admin). The password comes from $SUASION_REGISTER_NEW_PASSWORD or a prompt."""
     reg = _open(db, user)
@@ -364,10 +364,10 @@ def users_add_cmd(username: str = typer.Argument(..., help="New user name."),
 @users_group.command("update")
 def users_update_cmd(username: str = typer.Argument(..., help="User name."),
                      version: int = VersionOption,
-                     role: Optional[str] = typer.Option(None, help="New role."),
-                     clearance: Optional[str] = typer.Option(None, help="New clearance."),
-                     active: Optional[bool] = typer.Option(None, "--active/--inactive", help="Enable or disable."),
-                     db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+                     role: str | None = typer.Option(None, help="New role."),
+                     clearance: str | None = typer.Option(None, help="New clearance."),
+                     active: bool | None = typer.Option(None, "--active/--inactive", help="Enable or disable."),
+                     db: str | None = DbOption, user: str | None = UserOption,
                      fmt: OutputFormat = FormatOption) -> None:
     """Change a user's role, clearance or state (admin)."""
     patch: dict[str, Any] = {"version": version}
@@ -379,7 +379,7 @@ def users_update_cmd(username: str = typer.Argument(..., help="User name."),
 
 @users_group.command("token")
 def users_token_cmd(name: str = typer.Option("script", help="A label for the token."),
-                    db: Optional[str] = DbOption, user: Optional[str] = UserOption) -> None:
+                    db: str | None = DbOption, user: str | None = UserOption) -> None:
     """Create an API token for yourself (printed once; use as SUASION_REGISTER_TOKEN or Bearer)."""
     typer.echo(_open(db, user).create_token(name))
 
@@ -389,7 +389,7 @@ def users_token_cmd(name: str = typer.Option("script", help="A label for the tok
 @group.command("trajectory")
 def trajectory_cmd(partner: str = typer.Argument(..., help="Partner (ISO3 or name)."),
                    half_life: float = typer.Option(6.0, help="Half-life of the intensity index, months."),
-                   db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+                   db: str | None = DbOption, user: str | None = UserOption,
                    fmt: OutputFormat = FormatOption) -> None:
     """Monthly engagement intensity and assessment ratings for one partner."""
     frame = _open(db, user).trajectory(partner, half_life_months=half_life)
@@ -399,7 +399,7 @@ def trajectory_cmd(partner: str = typer.Argument(..., help="Partner (ISO3 or nam
 @group.command("coherence")
 def coherence_cmd(priority: list[str] = typer.Option([], "--priority", "-p", help="Priority partner; repeat."),
                   max_share: float = typer.Option(0.5, help="Flag when non-priority spending exceeds this share."),
-                  db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+                  db: str | None = DbOption, user: str | None = UserOption,
                   fmt: OutputFormat = FormatOption) -> None:
     """Overlaps, engagements without objectives, idle objectives, spending away from priorities."""
     checks = _open(db, user).coherence(priority=priority, max_non_priority_share=max_share)
@@ -419,7 +419,7 @@ def plan_cmd(budget: float = typer.Option(..., help="Budget to allocate."),
                                             help="TYPE=COST per engagement; default: register averages."),
              max_per_type: int = typer.Option(3, help="At most this many of one type per partner."),
              diminishing: float = typer.Option(0.5, help="Value factor of each repeat."),
-             db: Optional[str] = DbOption, user: Optional[str] = UserOption,
+             db: str | None = DbOption, user: str | None = UserOption,
              fmt: OutputFormat = FormatOption) -> None:
     """Propose the engagements that maximise expected contribution within a budget (integer program)."""
     priorities = {k: float(v) for k, v in _pairs(priority, "--priority").items()}

@@ -5,9 +5,19 @@ from __future__ import annotations
 
 from suasion.errors import ConflictError, PermissionDeniedError, SuasionError, UnknownActorError
 
-__all__ = ["ConflictError", "PermissionDeniedError", "SuasionError", "UnknownActorError",
-           "RecordNotFoundError", "InvalidRecordError", "IllegalTransitionError",
-           "AuthenticationError", "ThrottledError", "ImportRowsError", "SetupError"]
+__all__ = [
+    "AuthenticationError",
+    "ConflictError",
+    "IllegalTransitionError",
+    "ImportRowsError",
+    "InvalidRecordError",
+    "PermissionDeniedError",
+    "RecordNotFoundError",
+    "SetupError",
+    "SuasionError",
+    "ThrottledError",
+    "UnknownActorError",
+]
 
 
 class RecordNotFoundError(SuasionError, LookupError):

@@ -11,13 +11,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import (JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String,
-                        Text)
+from sqlalchemy import JSON, Boolean, Date, DateTime, Float, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
 def utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 class Base(DeclarativeBase):
@@ -187,6 +186,17 @@ class Setting(Base):
     value: Mapped[Any] = mapped_column(JSON)
 
 
-__all__ = ["Base", "Objective", "ObjectivePartner", "Engagement", "EngagementPartner",
-           "EngagementObjective", "Assessment", "AuditEntry", "User", "ApiToken", "LoginThrottle",
-           "Setting"]
+__all__ = [
+    "ApiToken",
+    "Assessment",
+    "AuditEntry",
+    "Base",
+    "Engagement",
+    "EngagementObjective",
+    "EngagementPartner",
+    "LoginThrottle",
+    "Objective",
+    "ObjectivePartner",
+    "Setting",
+    "User",
+]

@@ -21,16 +21,46 @@ from sqlalchemy.orm import Session, joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from suasion.engagements import auth
-from suasion.engagements.errors import (AuthenticationError, ConflictError, IllegalTransitionError,
-                                        InvalidRecordError, RecordNotFoundError, SetupError,
-                                        ThrottledError)
-from suasion.engagements.models import (ApiToken, Assessment, AuditEntry, Engagement,
-                                        EngagementObjective, EngagementPartner, LoginThrottle, Objective,
-                                        ObjectivePartner, Setting, User, utcnow)
+from suasion.engagements.errors import (
+    AuthenticationError,
+    ConflictError,
+    IllegalTransitionError,
+    InvalidRecordError,
+    RecordNotFoundError,
+    SetupError,
+    ThrottledError,
+)
+from suasion.engagements.models import (
+    ApiToken,
+    Assessment,
+    AuditEntry,
+    Engagement,
+    EngagementObjective,
+    EngagementPartner,
+    LoginThrottle,
+    Objective,
+    ObjectivePartner,
+    Setting,
+    User,
+    utcnow,
+)
 from suasion.engagements.partners import partner_codes
-from suasion.engagements.schemas import (AssessmentIn, AssessmentOut, AuditOut, EngagementIn,
-                                         EngagementOut, EngagementPatch, ObjectiveIn, ObjectiveOut,
-                                         ObjectivePatch, Page, UserIn, UserOut, UserPatch, parse)
+from suasion.engagements.schemas import (
+    AssessmentIn,
+    AssessmentOut,
+    AuditOut,
+    EngagementIn,
+    EngagementOut,
+    EngagementPatch,
+    ObjectiveIn,
+    ObjectiveOut,
+    ObjectivePatch,
+    Page,
+    UserIn,
+    UserOut,
+    UserPatch,
+    parse,
+)
 from suasion.engagements.store import Store, open_store
 from suasion.engagements.vocab import DEFAULT_CLASSIFICATIONS, TRANSITIONS, Role, Status
 
@@ -117,7 +147,7 @@ class Register:
     def close(self) -> None:
         self.store.dispose()
 
-    def __enter__(self) -> "Register":
+    def __enter__(self) -> Register:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -125,7 +155,7 @@ class Register:
 
     # --- identity ------------------------------------------------------------------------
 
-    def _bind(self, actor: auth.Actor) -> "Register":
+    def _bind(self, actor: auth.Actor) -> Register:
         return Register(store=self.store, actor=actor)
 
     def _me(self) -> auth.Actor:
@@ -158,7 +188,7 @@ class Register:
                         user_snapshot(row))
             return UserOut.model_validate(row)
 
-    def as_user(self, username: str) -> "Register":
+    def as_user(self, username: str) -> Register:
         """Act as ``username`` without a password (for code that already holds the database)."""
         with self.store.read() as s:
             user = s.scalar(select(User).where(User.username == username))
@@ -166,10 +196,10 @@ class Register:
                 raise AuthenticationError(f"no active user {username!r}")
             return self._bind(self._actor_for(s, user))
 
-    def login(self, username: str, password: str) -> "Register":
+    def login(self, username: str, password: str) -> Register:
         return self._bind(self.authenticate(username, password))
 
-    def with_token(self, token: str) -> "Register":
+    def with_token(self, token: str) -> Register:
         return self._bind(self.authenticate_secret(token, "token")[0])
 
     def authenticate(self, username: str, password: str) -> auth.Actor:

@@ -89,7 +89,7 @@ class ObjectiveIn(_In):
     _split = field_validator("partners", mode="before")(_split_list)
 
     @model_validator(mode="after")
-    def _unique_indicators(self) -> "ObjectiveIn":
+    def _unique_indicators(self) -> ObjectiveIn:
         names = [i.name for i in self.indicators]
         if len(names) != len(set(names)):
             raise ValueError("indicator names must be unique within an objective")
@@ -118,7 +118,7 @@ class EngagementFields(_In):
         return None if value is None else _check_currency(value)
 
     @model_validator(mode="after")
-    def _dates(self) -> "EngagementFields":
+    def _dates(self) -> EngagementFields:
         start, end = getattr(self, "start_date", None), getattr(self, "end_date", None)
         if start is not None and end is not None and end < start:
             raise ValueError(f"end_date {end} is before start_date {start}")

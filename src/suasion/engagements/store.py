@@ -11,10 +11,11 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -111,23 +112,20 @@ class Store:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._read_sessions() as session:
-            with session.begin():
-                yield session
+        with self._read_sessions() as session, session.begin():
+            yield session
 
     @contextmanager
     def read_rows(self) -> Iterator[Connection]:
         """A read transaction on a plain Core connection (no ORM session: cheaper per request)."""
-        with self.reader.connect() as connection:
-            with connection.begin():
-                yield connection
+        with self.reader.connect() as connection, connection.begin():
+            yield connection
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed at the end of the block, rolled back on any exception."""
-        with self._write_sessions() as session:
-            with session.begin():
-                yield session
+        with self._write_sessions() as session, session.begin():
+            yield session
 
     def dispose(self) -> None:
         if self.changes is not None:

@@ -14,9 +14,9 @@ carried; ``channel_horizons`` overrides it per channel or monadic variable.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -185,7 +185,7 @@ class DenseBuilder:
         values.reshape(-1)[uniq] = sums
         observed.reshape(-1)[uniq] = (uniq // (self.shape[1] * self.shape[2]) + first).astype(np.int16)
         unknown = f.loc[~keep, ["source", "target"]]
-        return {"rows": int(len(f)), "rows_outside_panel_states": int((~keep).sum()),
+        return {"rows": len(f), "rows_outside_panel_states": int((~keep).sum()),
                 "unknown_codes": sorted(set(unknown["source"].astype(str)) - set(self.actors)
                                         | set(unknown["target"].astype(str)) - set(self.actors))[:20]}
 

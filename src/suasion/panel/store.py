@@ -18,10 +18,11 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -86,7 +87,7 @@ class Panel:
                 raise UnknownActorError(f"{iso3!r} is not a state in the panel{hint}") from None
         return pos
 
-    def with_values(self, **changes: np.ndarray) -> "Panel":
+    def with_values(self, **changes: np.ndarray) -> Panel:
         """A copy with some channel arrays replaced (what-if); the panel itself is never mutated.
 
         A replaced channel's cells keep their flags where the new value is finite; cells set to
@@ -146,7 +147,7 @@ def write_panel(out_dir: Path, *, actors: list[str] | tuple[str, ...], years: np
     out_dir = Path(out_dir)
     actors = list(actors)
     years = np.asarray(years, dtype=np.int64)
-    n_y, n_a = len(years), len(actors)
+    n_a = len(actors)
     dyad_mask = exists[:, :, None] & exists[:, None, :]
     dyad_mask &= ~np.eye(n_a, dtype=bool)[None, :, :]
     t_idx, s_idx, g_idx = np.nonzero(dyad_mask)
@@ -597,7 +598,7 @@ def add_user_channel(path: Path, name: str, *, unit: str = "", scale: str = "cou
     folder.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pandas(frame, preserve_index=False)
     meta = {"name": name, "unit": unit, "scale": scale, "weight": weight, "description": description,
-            "file": str(Path(path).name), "rows": int(len(frame))}
+            "file": str(Path(path).name), "rows": len(frame)}
     fd, tmp_meta = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".json.tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(meta, handle, indent=2)

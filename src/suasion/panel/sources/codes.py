@@ -17,6 +17,8 @@ Rules (applied before the year-varying crosswalk):
 
 from __future__ import annotations
 
+import re
+
 from functools import lru_cache
 from pathlib import Path
 
@@ -113,9 +115,7 @@ def _map_frame(fn, codes: pd.Series, years: pd.Series | None) -> pd.Series:
 
 
 @lru_cache(maxsize=2)
-def _name_regexes(raw: Path) -> list[tuple["re.Pattern[str]", str]]:
-    import re
-
+def _name_regexes(raw: Path) -> list[tuple[re.Pattern[str], str]]:
     table = pd.read_csv(raw / "country_codes" / "codelist.csv", usecols=["country.name.en.regex", "iso3c"],
                         keep_default_na=False, na_values=[""]).dropna()
     out = []

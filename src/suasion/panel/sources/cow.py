@@ -99,4 +99,4 @@ def read_nmc(raw: Path, first_year: int) -> dict[str, pd.DataFrame]:
     return {k: v.dropna() for k, v in out.items()}
 
 
-__all__ = ["read_states", "read_trade", "read_igo", "read_atop", "read_nmc", "ATOP_CHANNELS"]
+__all__ = ["ATOP_CHANNELS", "read_atop", "read_igo", "read_nmc", "read_states", "read_trade"]

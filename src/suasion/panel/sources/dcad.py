@@ -37,5 +37,5 @@ def read_dcad(raw: Path, first_year: int) -> DyadicSource:
     frame["value"] = frame["value"].astype(np.float64)
     zero = {y: None for y in range(first_year, LAST_YEAR + 1)}
     return DyadicSource("dca", frame, zero_years=zero, symmetric=True,
-                        report={"agreements": int(len(t)), "unmapped_agreement_years": int(lost.sum()),
+                        report={"agreements": len(t), "unmapped_agreement_years": int(lost.sum()),
                                 "eif_after_end": int((start > end).sum())})
