@@ -10,7 +10,7 @@ nor pass through T before the end::
 
 computed with matrix powers (for k = 3 the walks are exactly the simple paths; for larger k
 walks may revisit an intermediate, as in Katz). The individual routes shown are simple paths,
-enumerated exactly by broadcasting for k ≤ 4 and by a beam search (the strongest
+enumerated exactly by broadcasting for k ≤ 3 and by a beam search (the strongest
 ``BEAM_WIDTH`` partial routes per length) beyond.
 """
 
