@@ -69,11 +69,18 @@ def ingest_events(
 
 
 def _prepared(
-    store: EventStore, con: Any, dataset: str | None, dedup: str | None, start: Any, end: Any, defence: bool
+    store: str | Path | EventStore | None, con: Any, dataset: str | None, dedup: str | None, start: Any,
+    end: Any, defence: bool, *, engine: str = "duckdb", weight: str = "one",
 ) -> tuple[Any, str]:
-    """The store's state-to-state rows of one dataset, date-filtered, de-duplicated (Ibis), and the dataset."""
-    from suasion.events.engines import events_table
+    """The store's state-to-state rows of one dataset, date-filtered, de-duplicated (Ibis), and the dataset.
 
+    Opens the store and the engine connection (unless ``con`` is given) and checks that the
+    dataset carries the counts ``weight`` needs.
+    """
+    from suasion.events.engines import connect, events_table
+
+    store = _store(store)
+    con = con if con is not None else connect(engine)
     store.require_data()
     available = store.datasets()
     if dataset is None:
@@ -92,6 +99,7 @@ def _prepared(
         t = defence_filter(t)
     for rule in parse_rules(dedup):
         t = dedup_ibis(t, rule)
+    _check_weight_available(dataset, weight)
     return t, dataset
 
 
@@ -128,17 +136,12 @@ def dyad_events(
     coop, conflict, coop_ratio, count_coop_ratio, net_quad, log_ratio, share, volume_share; with ``ewma=λ``
     also ``*_ewma`` and ``*_trend`` (missing periods filled with zero events first).
     """
-    from suasion.events.engines import connect
-
     check_freq(freq)
     check_weight(weight)
     a_iso, b_iso = resolve_state(a), resolve_state(b)
     if a_iso == b_iso:
         raise EventStoreError(f"a dyad needs two different states, got {a} and {b}")
-    store = _store(store)
-    con = con if con is not None else connect(engine)
-    t, dataset = _prepared(store, con, dataset, dedup, start, end, defence)
-    _check_weight_available(dataset, weight)
+    t, dataset = _prepared(store, con, dataset, dedup, start, end, defence, engine=engine, weight=weight)
     expr = dyad_index_expr(
         t,
         freq=freq,
@@ -173,13 +176,8 @@ def top_partners(
     con: Any = None,
 ) -> pd.DataFrame:
     """The states with most events with ``actor`` since a date, with Goldstein mean and cooperation ratio."""
-    from suasion.events.engines import connect
-
     iso = resolve_state(actor)
-    store = _store(store)
-    con = con if con is not None else connect(engine)
-    t, dataset = _prepared(store, con, dataset, dedup, since, until, defence)
-    _check_weight_available(dataset, weight)
+    t, dataset = _prepared(store, con, dataset, dedup, since, until, defence, engine=engine, weight=weight)
     frame = partners_expr(t, iso, scheme=scheme or DATASET_SCHEME[dataset], weight=weight).limit(n).execute()
     frame.insert(0, "actor", iso)
     for col in ("first_day", "last_day"):
@@ -205,13 +203,8 @@ def event_alerts(
     con: Any = None,
 ) -> pd.DataFrame:
     """Shifts in ``actor``'s directed dyads: periods whose metric departs from the dyad's trailing window."""
-    from suasion.events.engines import connect
-
     iso = resolve_state(actor)
-    store = _store(store)
-    con = con if con is not None else connect(engine)
-    t, dataset = _prepared(store, con, dataset, dedup, None, None, defence)
-    _check_weight_available(dataset, weight)
+    t, dataset = _prepared(store, con, dataset, dedup, None, None, defence, engine=engine, weight=weight)
     frame = dyad_index_expr(
         t, freq=freq, directed=True, actor=iso, scheme=DATASET_SCHEME[dataset], weight=weight
     ).execute()
@@ -244,12 +237,7 @@ def cooperation_channel(
 
     ``value`` is any index column (default the cooperation ratio CR = (COOP − CONF)/(COOP + CONF)).
     """
-    from suasion.events.engines import connect
-
-    store = _store(store)
-    con = con if con is not None else connect(engine)
-    t, dataset = _prepared(store, con, dataset, dedup, None, None, defence)
-    _check_weight_available(dataset, weight)
+    t, dataset = _prepared(store, con, dataset, dedup, None, None, defence, engine=engine, weight=weight)
     frame = dyad_index_expr(
         t, freq="year", directed=directed, scheme=DATASET_SCHEME[dataset], weight=weight
     ).execute()
