@@ -221,19 +221,9 @@ def dyad_cmd(
         engine=engine.value,
     )
     if fmt is OutputFormat.table:
-        keep = [
-            "period",
-            "source",
-            "target",
-            "events",
-            "verbal_coop",
-            "material_coop",
-            "verbal_conflict",
-            "material_conflict",
-            "goldstein_sum",
-            "goldstein_mean",
-            "coop_ratio",
-        ]
+        from suasion.events.indices import TABLE_COLUMNS
+
+        keep = list(TABLE_COLUMNS)
         keep += [c for c in frame.columns if c.endswith(("_ewma", "_trend"))]
         emit(frame[keep], fmt, title=f"events {a.upper()}–{b.upper()} by {freq.value}")
     else:

@@ -69,6 +69,8 @@ INDEX_COLUMNS: tuple[str, ...] = (
     "share",
     "volume_share",
 )
+#: The index columns a terminal table shows: counts per QuadClass, Goldstein and the cooperation ratio.
+TABLE_COLUMNS: tuple[str, ...] = (*INDEX_COLUMNS[:10], "coop_ratio")
 
 
 def check_freq(freq: str) -> str:
