@@ -89,10 +89,6 @@ def _valid(exists: np.ndarray) -> np.ndarray:
     return valid
 
 
-def _mask_invalid(score: np.ndarray, exists: np.ndarray) -> np.ndarray:
-    return np.where(_valid(exists), score, np.nan)
-
-
 def suasion_tensor(inputs: ModelInputs, model: SuasionModel) -> LeverageTensor:
     """Run the suasion model (see :mod:`suasion.leverage.model`) over prepared inputs."""
     names = model.names
@@ -169,9 +165,9 @@ def fbic_tensor(inputs: ModelInputs) -> LeverageTensor:
     dep_ma = {k: np.nan_to_num(_trailing_mean_existing(x, valid, count), nan=0.0)
               for k, x in dependence_raw.items()}
     parts = fbic_mod.fbic_scores(bw_ma, dep_ma, c)
-    score = _mask_invalid(parts.fbic, inputs.exists)
     names = fbic_mod.FBIC_CHANNELS
     valid = _valid(inputs.exists)
+    score = np.where(valid, parts.fbic, np.nan)
     contributions = np.stack([np.nan_to_num(parts.fbic * parts.channel_shares[k], nan=0.0) * valid
                               for k in names])
     observed = np.stack([ch["aid"].observed_year, ch["trade"].observed_year, ch["arms_stock"].observed_year,
