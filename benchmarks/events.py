@@ -10,22 +10,25 @@ drawn rows of the sample, so the dyads, codes and months mix as in real data. Th
    dyad-month index over all state dyads (the Ibis expression of ``suasion events dyad``, on DuckDB);
 2. baselines: ``pandas.read_csv`` (C engine, 1M-row chunks so it fits in memory) + ``groupby(month, actor1
    country, actor2 country)`` counts and Goldstein sums, (a) straightforward: all 61 columns as str (codes keep
-   their zeros), (b) tuned: only the 6 needed columns, typed.
-
+   their zeros), (b) tuned: only the 6 needed columns, typed;
 3. the same dyad-month Ibis expression run straight on the raw file (DuckDB CSV reader, same validated schema),
-   without the store.
+   without the store;
+4. the ceiling: DuckDB only tokenizing the file and counting rows, the least work any ingest built on its CSV
+   reader can do on this machine.
 
 Prints rows/s for ingest, aggregation and both, the ratio suasion/pandas, and the peak RSS of each process;
 with ``--memory-check`` also the peak RSS of suasion on a file of a fifth of the size, to show that memory does
-not grow with file size (streaming). Usage::
+not grow with file size (streaming); with ``--scaling`` also suasion pinned to one core. Usage::
 
-    .venv/bin/python benchmarks/events.py [--rows 5000000] [--sample FILE] [--memory-check] [--keep DIR]
+    .venv/bin/python benchmarks/events.py [--rows 5000000] [--sample FILE] [--memory-check] [--scaling]
+                                          [--keep DIR]
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import queue as queue_module
 import resource
 import shutil
@@ -87,7 +90,14 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def run_suasion(path: str, store_dir: str, queue: mp.Queue) -> None:
+def _pin(cores: int | None) -> None:
+    """Restrict this process to its first ``cores`` CPUs (None: leave it on all of them)."""
+    if cores is not None and hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:cores])
+
+
+def run_suasion(path: str, store_dir: str, cores: int | None, queue: mp.Queue) -> None:
+    _pin(cores)
     from suasion.events.api import _prepared
     from suasion.events.engines import connect
     from suasion.events.indices import dyad_index_expr
@@ -129,6 +139,24 @@ def run_direct(path: str, queue: mp.Queue) -> None:
     table = con.table("raw_events")
     frame = dyad_index_expr(state_dyads(table), freq="month").to_pyarrow()
     queue.put({"total_s": time.perf_counter() - t0, "groups": frame.num_rows, "peak_mb": _peak_mb()})
+
+
+def run_floor(path: str, queue: mp.Queue) -> None:
+    """The least work any DuckDB-based ingest must do: tokenize every row (61 VARCHAR fields) and count them.
+
+    Nothing is typed, validated, joined, written or aggregated, so no pipeline built on DuckDB's CSV reader
+    can ingest the file faster than this on the same machine.
+    """
+    import duckdb
+
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(61)) + "}"
+    t0 = time.perf_counter()
+    con = duckdb.connect()
+    rows = con.sql(
+        f"SELECT count(c60) FROM read_csv('{path}', delim='\\t', quote='', escape='', header=false, "
+        f"auto_detect=false, columns={columns}, null_padding=true)"
+    ).fetchall()[0][0]
+    queue.put({"rows": rows, "total_s": time.perf_counter() - t0, "peak_mb": _peak_mb()})
 
 
 def run_pandas(path: str, all_columns: bool, queue: mp.Queue) -> None:
@@ -186,6 +214,11 @@ def main() -> None:
     )
     parser.add_argument("--memory-check", action="store_true", help="also run suasion on a file 1/5 the size")
     parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument(
+        "--scaling",
+        action="store_true",
+        help="also run suasion pinned to one core (speed-up from the second)",
+    )
     parser.add_argument("--keep", type=Path, default=None, help="work directory to keep (default: temporary)")
     args = parser.parse_args()
 
@@ -199,7 +232,7 @@ def main() -> None:
             f"generated {args.rows:,} rows ({big.stat().st_size / 1e9:.2f} GB) from {args.sample.name} "
             f"in {time.perf_counter() - t:.1f} s"
         )
-        ours = _in_process(run_suasion, str(big), str(work / "store"))
+        ours = _in_process(run_suasion, str(big), str(work / "store"), None)
         total = ours["ingest_s"] + ours["agg_s"]
         print(
             f"suasion ingest       : {ours['rows'] / ours['ingest_s']:>12,.0f} rows/s ({ours['ingest_s']:.2f} s)"
@@ -218,6 +251,19 @@ def main() -> None:
             f"{ours['rows'] / direct['total_s']:>10,.0f} rows/s ({direct['total_s']:.2f} s), "
             f"peak RSS {direct['peak_mb']:,.0f} MB"
         )
+        floor = _in_process(run_floor, str(big))
+        print(
+            f"ceiling: DuckDB only tokenizing the file (nothing typed, validated or written): "
+            f"{floor['rows'] / floor['total_s']:>10,.0f} rows/s ({floor['total_s']:.2f} s); "
+            f"suasion ingest + agg reaches {floor['total_s'] / total:.0%} of it"
+        )
+        if args.scaling:
+            one = _in_process(run_suasion, str(big), str(work / "store_1core"), 1)
+            one_total = one["ingest_s"] + one["agg_s"]
+            print(
+                f"suasion ingest + agg on 1 core: {one['rows'] / one_total:>10,.0f} rows/s ({one_total:.2f} s); "
+                f"2 cores / 1 core = {one_total / total:.2f}x"
+            )
         if not args.skip_pandas:
             for all_columns, label in ((True, "all 61 columns as str"), (False, "6 needed columns, typed")):
                 base = _in_process(run_pandas, str(big), all_columns)
@@ -227,13 +273,14 @@ def main() -> None:
                 )
                 print(
                     f"  ratio suasion (ingest + agg) / pandas: {base['total_s'] / total:.2f}x; "
-                    f"straight from the raw file / pandas: {base['total_s'] / direct['total_s']:.2f}x"
+                    f"straight from the raw file / pandas: {base['total_s'] / direct['total_s']:.2f}x; "
+                    f"DuckDB tokenizing only / pandas: {base['total_s'] / floor['total_s']:.2f}x"
                 )
         if args.memory_check:
             small = work / "small.export.CSV"
             generate(args.sample, max(args.rows // 5, 1), small, seed=7)
             shutil.rmtree(work / "store_small", ignore_errors=True)
-            part = _in_process(run_suasion, str(small), str(work / "store_small"))
+            part = _in_process(run_suasion, str(small), str(work / "store_small"), None)
             print(
                 f"peak RSS suasion: {part['peak_mb']:,.0f} MB at {part['rows']:,} rows, "
                 f"{ours['peak_mb']:,.0f} MB at {ours['rows']:,} rows"
