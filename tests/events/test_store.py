@@ -172,3 +172,49 @@ def test_compact_merges_month_files_without_changing_results(tmp_path: Path) -> 
     listed = {f for e in store.ledger() for f in e["files"]}
     assert listed == {str(p.relative_to(store.root)) for p in after_files}
     assert store.compact() == []  # idempotent
+
+
+def test_partitioned_writer_bounds_buffered_rows_across_months(tmp_path: Path, monkeypatch) -> None:
+    """Rows held across month buffers never exceed the cap, however many months; every row lands once."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from suasion.events import readers
+
+    monkeypatch.setattr(readers, "ROW_GROUP_ROWS", 4)
+    monkeypatch.setattr(readers, "MAX_BUFFERED_ROWS", 6)
+    months = [f"2017-{m:02d}" for m in range(1, 13)]
+    batches = [  # one row per month in every batch: no month fills a row group before batch 4
+        pa.record_batch(
+            {
+                "dataset": ["gdelt2"] * 12,
+                "month": [months[(b + i) % 12] for i in range(12)],
+                "event_id": list(range(b * 12, b * 12 + 12)),
+            }
+        )
+        for b in range(7)
+    ]
+    seen = {"received": 0, "written": 0}
+    held_between_batches: list[int] = []
+    split, write = readers._split_by, pq.ParquetWriter.write_table
+
+    def split_spy(table, column):
+        if column == "dataset":  # called once per batch, before its rows are buffered
+            held_between_batches.append(seen["received"] - seen["written"])
+            seen["received"] += table.num_rows
+        return split(table, column)
+
+    def write_spy(self, table, *args, **kwargs):
+        seen["written"] += table.num_rows
+        return write(self, table, *args, **kwargs)
+
+    monkeypatch.setattr(readers, "_split_by", split_spy)
+    monkeypatch.setattr(pq.ParquetWriter, "write_table", write_spy)
+    assert readers.write_partitioned(iter(batches), tmp_path / "out", "t") == 84
+    assert max(held_between_batches) <= 6  # without the cap: 36 rows held before batch 4
+    rows = []
+    for f in (tmp_path / "out").rglob("*.parquet"):
+        table = pq.read_table(f, partitioning=None)
+        assert set(table.column("month").to_pylist()) == {f.parent.name.split("=")[1]}
+        rows += table.column("event_id").to_pylist()
+    assert sorted(rows) == list(range(84))

@@ -443,6 +443,7 @@ def stage_file(
 
 STREAM_BATCH_ROWS = 100_000
 ROW_GROUP_ROWS = 128_000
+MAX_BUFFERED_ROWS = 2 * ROW_GROUP_ROWS  # rows held across all month buffers (rare months get smaller row groups)
 # row-group min/max statistics only where queries filter (dataset, month, day, id, numbers): statistics on the
 # free-text columns (names, URLs) cost ~20% of the Parquet encoding time and never prune a row group
 STATISTICS_COLUMNS: tuple[str, ...] = (
@@ -540,7 +541,8 @@ def write_partitioned(reader: Any, out_dir: Path, tag: str) -> int:
     """Stream Arrow batches into ``out_dir/dataset=<d>/month=<m>/<tag>_0.parquet``; returns the row count.
 
     One Parquet writer per (dataset, month), rows buffered per partition up to ``ROW_GROUP_ROWS`` so row groups
-    stay large; memory is bounded by the buffers, not by the file size. Batches are read one thread ahead
+    stay large, and at most ``MAX_BUFFERED_ROWS`` across all partitions (the fullest buffer is flushed first), so
+    memory is bounded whatever the file's size or number of months. Batches are read one thread ahead
     (:func:`prefetched`) and cut by month with one sort per batch (:func:`_split_by`).
     """
     import pyarrow as pa
@@ -581,6 +583,9 @@ def write_partitioned(reader: Any, out_dir: Path, tag: str) -> int:
                     counts[key] = counts.get(key, 0) + part.num_rows
                     if counts[key] >= ROW_GROUP_ROWS:
                         flush(key)
+            # many months each buffering a little must not add up: past the cap, flush the fullest buffers
+            while sum(counts.values()) > MAX_BUFFERED_ROWS:
+                flush(max(counts, key=counts.__getitem__))
         for key in list(buffers):
             flush(key)
     finally:
