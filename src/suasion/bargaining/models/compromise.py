@@ -19,6 +19,8 @@ salience), the capability weights are used instead, then equal weights.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -37,23 +39,23 @@ def _weights(c: np.ndarray, s: np.ndarray, weights: str) -> np.ndarray:
     return w
 
 
-def compromise(scenario: Scenario, *, weights: str = "cs") -> ModelResult:
-    """Capability × salience weighted mean of positions per issue (see the module docstring)."""
+def _per_issue(scenario: Scenario, name: str, estimator: Callable[[np.ndarray, np.ndarray], float],
+               weights: str) -> ModelResult:
+    """``estimator(positions, weights)`` on each issue's participants (NaN for an issue nobody takes part in)."""
     out = np.full(scenario.n_issues, np.nan)
     for d in range(scenario.n_issues):
         _, x, c, s = issue_inputs(scenario, d)
         if len(x):
-            out[d] = weighted_mean(x, _weights(c, s, weights))
-    return ModelResult("compromise", pd.Series(out, index=list(scenario.issues), name="forecast"),
+            out[d] = estimator(x, _weights(c, s, weights))
+    return ModelResult(name, pd.Series(out, index=list(scenario.issues), name="forecast"),
                        settings={"weights": weights})
+
+
+def compromise(scenario: Scenario, *, weights: str = "cs") -> ModelResult:
+    """Capability × salience weighted mean of positions per issue (see the module docstring)."""
+    return _per_issue(scenario, "compromise", weighted_mean, weights)
 
 
 def median(scenario: Scenario, *, weights: str = "cs") -> ModelResult:
     """Weighted median of positions per issue (median voter / Condorcet winner in 1-D)."""
-    out = np.full(scenario.n_issues, np.nan)
-    for d in range(scenario.n_issues):
-        _, x, c, s = issue_inputs(scenario, d)
-        if len(x):
-            out[d] = weighted_median(x, _weights(c, s, weights))
-    return ModelResult("median", pd.Series(out, index=list(scenario.issues), name="forecast"),
-                       settings={"weights": weights})
+    return _per_issue(scenario, "median", weighted_median, weights)
