@@ -15,6 +15,7 @@ with warnings.catch_warnings():
     from fastapi.testclient import TestClient
 
 from suasion.engagements.app import create_app
+from suasion.engagements.errors import InvalidRecordError
 from suasion.engagements.register import Register
 
 from .conftest import PASSWORD, USERS, engagement, objective
@@ -299,3 +300,12 @@ def test_cached_reads_follow_every_commit_and_clearance(backend_url: str) -> Non
     finally:
         other.close()
         served.close()
+
+
+def test_nul_in_a_search_is_a_4xx_in_the_api_and_an_error_in_the_library(world: World) -> None:
+    client = world.clients["root"]
+    for path in ("/engagements", "/engagements/count", "/objectives", "/objectives/count"):
+        r = client.get(path, params={"q": "talks\x00"})
+        assert 400 <= r.status_code < 500 and "NUL" in r.json()["detail"], path
+    with pytest.raises(InvalidRecordError, match="NUL"):
+        world.reg.as_user("root").list(q="talks\x00")

@@ -79,6 +79,13 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _search_pattern(q: str) -> str:
+    """The case-insensitive LIKE pattern of a free-text search (NUL refused: databases cannot take it)."""
+    if "\x00" in q:
+        raise InvalidRecordError("q must not contain NUL characters")
+    return f"%{q.lower()}%"
+
+
 def engagement_snapshot(row: Engagement) -> dict[str, Any]:
     """Every stored field of an engagement, JSON-ready (what the audit log records)."""
     return _jsonable({
@@ -458,7 +465,7 @@ class Register:
         if aim:
             query = query.where(Objective.aim == aim)
         if q:
-            like = f"%{q.lower()}%"
+            like = _search_pattern(q)
             query = query.where(or_(func.lower(Objective.title).like(like),
                                     func.lower(Objective.notes).like(like),
                                     func.lower(Objective.owner).like(like)))
@@ -725,7 +732,7 @@ class Register:
         if start_to is not None:
             query = query.where(Engagement.start_date <= start_to)
         if q:
-            like = f"%{q.lower()}%"
+            like = _search_pattern(q)
             query = query.where(or_(func.lower(Engagement.title).like(like),
                                     func.lower(Engagement.location).like(like),
                                     func.lower(Engagement.notes).like(like)))
@@ -802,6 +809,8 @@ class Register:
         model = EngagementIn if kind == "engagements" else ObjectiveIn if kind == "objectives" else None
         if model is None:
             raise InvalidRecordError(f"unknown import kind {kind!r}; engagements or objectives")
+        if "\x00" in text:
+            raise InvalidRecordError(f"{source}: text must not contain NUL characters")
         rows = io.load(kind, text, fmt, source)
         parsed: list[tuple[int | None, Any, list[str]]] = []
         problems: list[tuple[int | None, str]] = []
