@@ -77,7 +77,8 @@ def gdelt_bigquery_table(
     from suasion.events.reference import cameo_to_iso3
 
     t = con.table(table)
-    iso = ibis.memtable({"code": list(cameo_to_iso3()), "iso3": list(cameo_to_iso3().values())})
+    codes = cameo_to_iso3()
+    iso = ibis.memtable({"code": list(codes), "iso3": list(codes.values())})
     day = t.SQLDATE.cast("string").to_date("%Y%m%d")
     base = t.select(
         dataset=ibis.literal("gdelt2"),
