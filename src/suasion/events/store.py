@@ -22,7 +22,8 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,7 +101,9 @@ class EventStore:
             )
 
     # ------------------------------------------------------------------------------------------ locking
-    def _lock(self) -> Path:
+    @contextmanager
+    def _exclusive_workdir(self, prefix: str = "") -> Iterator[Path]:
+        """Hold the store's write lock and a fresh work directory under ``.staging``; both go on exit."""
         self.root.mkdir(parents=True, exist_ok=True)
         lock = self.root / ".lock"
         try:
@@ -111,7 +114,17 @@ class EventStore:
                 f"(remove {lock} if no ingest is running)"
             ) from None
         os.close(fd)
-        return lock
+        work = self.root / ".staging" / f"{prefix}{uuid.uuid4().hex}"
+        try:
+            work.mkdir(parents=True)
+            yield work
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+            try:
+                (self.root / ".staging").rmdir()
+            except OSError:
+                pass
+            lock.unlink(missing_ok=True)
 
     # ------------------------------------------------------------------------------------------ compaction
     def compact(self) -> list[dict[str, Any]]:
@@ -123,10 +136,8 @@ class EventStore:
         import pyarrow.dataset as pads
         import pyarrow.parquet as pq
 
-        lock = self._lock()
-        work = self.root / ".staging" / f"compact-{uuid.uuid4().hex}"
         done: list[dict[str, Any]] = []
-        try:
+        with self._exclusive_workdir("compact-") as work:
             ledger = self.ledger()
             renamed: dict[str, str] = {}
             for folder in sorted(p for p in (self.root / "events").glob("*/*") if p.is_dir()):
@@ -162,13 +173,6 @@ class EventStore:
                 for entry in ledger:
                     entry["files"] = sorted({renamed.get(f, f) for f in entry.get("files", [])})
                 self._write_ledger(ledger)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-            try:
-                (self.root / ".staging").rmdir()
-            except OSError:
-                pass
-            lock.unlink(missing_ok=True)
         return done
 
     # ------------------------------------------------------------------------------------------ ingest
@@ -189,11 +193,8 @@ class EventStore:
 
         rules = parse_rules(dedup)
         files = [Path(f) for f in files]
-        lock = self._lock()
-        staging = self.root / ".staging" / uuid.uuid4().hex
-        staging.mkdir(parents=True)
         reports: list[FileReport] = []
-        try:
+        with self._exclusive_workdir() as staging:
             ledger = self.ledger()
             known = {e["sha256"]: e for e in ledger}
             sizes = {e.get("size") for e in ledger}
@@ -278,13 +279,6 @@ class EventStore:
                 )
             if new_entries:
                 self._write_ledger(ledger)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-            try:
-                (self.root / ".staging").rmdir()
-            except OSError:
-                pass
-            lock.unlink(missing_ok=True)
         return reports
 
 
