@@ -164,11 +164,11 @@ def inspect_cmd(
     """Detect each file's layout and validate every row; list malformed rows with line and reason."""
     import pandas as pd
 
-    from suasion.events.readers import read_events
+    from suasion.events.readers import check_file
 
     rows = []
     for f in files:
-        report = read_events(f, format=fmt.value if fmt else None).attrs["report"]
+        report = check_file(f, format=fmt.value if fmt else None)
         rows.append(
             {
                 "file": f.name,

@@ -22,6 +22,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -443,7 +444,8 @@ def stage_file(
 
 STREAM_BATCH_ROWS = 100_000
 ROW_GROUP_ROWS = 128_000
-MAX_BUFFERED_ROWS = 2 * ROW_GROUP_ROWS  # rows held across all month buffers (rare months get smaller row groups)
+# rows held across all month buffers (rare months get smaller row groups)
+MAX_BUFFERED_ROWS = 2 * ROW_GROUP_ROWS
 # row-group min/max statistics only where queries filter (dataset, month, day, id, numbers): statistics on the
 # free-text columns (names, URLs) cost ~20% of the Parquet encoding time and never prune a row group
 STATISTICS_COLUMNS: tuple[str, ...] = (
@@ -598,21 +600,39 @@ def staged_files(out_dir: Path) -> list[Path]:
     return sorted(out_dir.rglob("*.parquet"))
 
 
+@contextmanager
+def _staged_alone(
+    path: str | Path, format: str | None, on_error: str
+) -> Iterator[tuple[Any, FileReport, list[Path]]]:
+    """Stage one file into a temporary directory: (DuckDB connection, report, Parquet files), removed on exit."""
+    import duckdb
+
+    with tempfile.TemporaryDirectory(prefix="suasion-events-") as tmp:
+        tmpdir = Path(tmp)
+        con = duckdb.connect()
+        try:
+            register_reference_tables(con)
+            report = stage_file(con, path, format, on_error, tmpdir / "out", "r0", tmpdir)
+            yield con, report, staged_files(tmpdir / "out")
+        finally:
+            con.close()
+
+
+def check_file(path: str | Path, format: str | None = None) -> FileReport:
+    """Detect one event file's layout and validate every row, keeping nothing: the report of an ingest."""
+    with _staged_alone(path, format, "skip") as (_, report, _):
+        return report
+
+
 def read_events(path: str | Path, format: str | None = None, on_error: str = "skip") -> Any:
     """Read one event file (GDELT 1.0 57/58, GDELT 2.0 61 plain or zipped, ICEWS) into a pandas DataFrame.
 
     Columns are the canonical ones (:data:`CANONICAL_COLUMNS`); codes are strings. The per-file report
     (layouts seen, malformed rows with line and reason) is in ``frame.attrs["report"]``.
     """
-    import duckdb
     import pandas as pd
 
-    with tempfile.TemporaryDirectory(prefix="suasion-events-") as tmp:
-        tmpdir = Path(tmp)
-        con = duckdb.connect()
-        register_reference_tables(con)
-        report = stage_file(con, path, format, on_error, tmpdir / "out", "r0", tmpdir)
-        files = staged_files(tmpdir / "out")
+    with _staged_alone(path, format, on_error) as (con, report, files):
         if files:
             frame = con.sql(
                 f"SELECT {', '.join(CANONICAL_COLUMNS)} FROM read_parquet("
@@ -620,6 +640,5 @@ def read_events(path: str | Path, format: str | None = None, on_error: str = "sk
             ).df()
         else:
             frame = pd.DataFrame(columns=list(CANONICAL_COLUMNS))
-        con.close()
     frame.attrs["report"] = report
     return frame
