@@ -30,3 +30,42 @@ def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
         pytest.skip("../shared/data is not present")
     return SHARED_DATA
+
+
+class CliResult:
+    """What a CLI run printed and returned."""
+
+    def __init__(self, exit_code: int, stdout: str, stderr: str):
+        self.exit_code, self.stdout, self.stderr = exit_code, stdout, stderr
+
+    def __repr__(self) -> str:
+        return f"CliResult(exit_code={self.exit_code}, stderr={self.stderr[-300:]!r})"
+
+
+def run_cli(*args: str) -> CliResult:
+    """Run ``suasion ARGS`` in-process through :func:`suasion.cli.main`, exactly as the console script
+    does (one-line errors, exit status 2), capturing stdout and stderr."""
+    import contextlib
+    import io
+    import sys
+
+    from suasion.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    argv = sys.argv
+    sys.argv = ["suasion", *map(str, args)]
+    code = 0
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            main()
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+    finally:
+        sys.argv = argv
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
+@pytest.fixture
+def cli():
+    """``cli("leverage", "over", "PAK")`` -> :class:`CliResult` (see :func:`run_cli`)."""
+    return run_cli

@@ -49,15 +49,41 @@ def _register_all() -> None:
 _register_all()
 
 
-def main() -> None:
-    """Entry point: run the app; user errors become one line on stderr and a non-zero exit."""
-    try:
-        app(standalone_mode=True)
-    except SuasionError as exc:
-        from rich.markup import escape
+def _fail(message: str, code: int = 2) -> None:
+    from rich.markup import escape
 
-        Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
-        sys.exit(exc.exit_code)
+    Console(stderr=True).print(f"[bold red]error:[/] {escape(message)}", highlight=False, soft_wrap=True)
+    sys.exit(code)
+
+
+def main() -> None:
+    """Entry point: run the app; user errors become one line on stderr and exit status 2.
+
+    Usage errors that Click detects (a value out of range, not a choice, a missing argument)
+    are printed the same way as :class:`SuasionError`: ``error: <what is wrong>``, no usage
+    block, no traceback.
+    """
+    try:  # Typer >= 0.22 vendors Click; older releases use the click package
+        from typer._click import exceptions as click_errors
+    except ImportError:  # pragma: no cover
+        from click import exceptions as click_errors
+
+    try:
+        code = app(standalone_mode=False)
+    except SuasionError as exc:
+        _fail(str(exc), exc.exit_code)
+    except click_errors.NoArgsIsHelpError as exc:
+        # a group called without a command prints its help, as before
+        print(exc.ctx.get_help() if exc.ctx else str(exc))
+        sys.exit(0)
+    except click_errors.UsageError as exc:
+        where = f"{exc.ctx.command_path}: " if exc.ctx is not None else ""
+        _fail(where + " ".join(exc.format_message().replace("Value error, ", "").split()), 2)
+    except click_errors.ClickException as exc:
+        _fail(" ".join(exc.format_message().split()), exc.exit_code or 2)
+    except click_errors.Abort:
+        _fail("aborted", 1)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":
