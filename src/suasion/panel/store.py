@@ -11,6 +11,9 @@ Flags: for a channel ``c`` and a cell ``(t, i, j)``
 * ``0 <= observed_year[c][t, i, j] < years[t]`` -> carried forward from that year,
 * ``observed_year[c][t, i, j] == -1`` -> missing (``values`` is NaN). Cells of pairs that do not
   both exist in year ``t`` (and the diagonal) are always missing.
+
+Channels that record how each value was measured (:data:`suasion.panel.schema.BASIS_CODES`, so
+far ``exports``) also have ``basis[c][t, i, j]`` (int8 code, ``-1`` where missing).
 """
 
 from __future__ import annotations
@@ -28,7 +31,13 @@ import numpy as np
 import pandas as pd
 
 from suasion.errors import CoverageError, InputFileError, SuasionError, UnknownActorError
-from suasion.panel.schema import CHANNEL_NAMES, CHANNELS_BY_NAME, DYADIC_CHANNELS, MONADIC_VARIABLES
+from suasion.panel.schema import (
+    BASIS_CODES,
+    CHANNEL_NAMES,
+    CHANNELS_BY_NAME,
+    DYADIC_CHANNELS,
+    MONADIC_VARIABLES,
+)
 
 DEFAULT_PANEL_DIR: Path = Path(__file__).resolve().parents[1] / "data" / "panel"
 
@@ -39,6 +48,9 @@ BUNDLED_SCALE: dict[str, str | None] = {
     "atop_defense": None, "atop_offense": None, "atop_neutral": None, "atop_nonagg": None,
     "atop_consul": None, "dca": "count", "igo_shared": "count", "unga_distance": None,
     "exercises": "count", "us_troops": None, "visits": "count",
+    "remittances": "gdp", "migrants": None, "china_debt": "gdp", "diplomatic_rep": None,
+    "pta_count": "count", "pta_depth": None, "pta_fbic_index": None, "us_training": None,
+    "us_training_cost": "milex",
 }
 
 USER_SCALES = ("gdp", "milex", "count", "none")
@@ -63,6 +75,7 @@ class Panel:
     monadic_year: dict[str, np.ndarray]
     channel_meta: dict[str, dict]
     provenance: pd.DataFrame
+    basis: dict[str, np.ndarray] = field(default_factory=dict)
     _actor_pos: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def year_index(self, year: int) -> int:
@@ -90,11 +103,12 @@ class Panel:
     def with_values(self, **changes: np.ndarray) -> Panel:
         """A copy with some channel arrays replaced (what-if); the panel itself is never mutated.
 
-        A replaced channel's cells keep their flags where the new value is finite; cells set to
-        NaN become missing.
+        A replaced channel's cells keep their flags (and basis) where the new value is finite;
+        cells set to NaN become missing.
         """
         values = dict(self.values)
         observed = dict(self.observed_year)
+        basis = dict(self.basis)
         shape = (len(self.years), len(self.actors), len(self.actors))
         for name, array in changes.items():
             if name not in values:
@@ -109,7 +123,11 @@ class Panel:
             flags = np.where(np.isnan(new), -1, np.where(flags < 0, year_grid, flags)).astype(np.int16)
             flags.setflags(write=False)
             observed[name] = flags
-        return replace(self, values=values, observed_year=observed)
+            if name in basis:
+                codes = np.where(np.isnan(new), -1, basis[name]).astype(np.int8)
+                codes.setflags(write=False)
+                basis[name] = codes
+        return replace(self, values=values, observed_year=observed, basis=basis)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -135,12 +153,15 @@ def write_panel(out_dir: Path, *, actors: list[str] | tuple[str, ...], years: np
                 exists: np.ndarray, values: Mapping[str, np.ndarray],
                 observed_year: Mapping[str, np.ndarray], monadic: Mapping[str, np.ndarray],
                 monadic_year: Mapping[str, np.ndarray], states: pd.DataFrame,
-                provenance: pd.DataFrame, float_dtype: str = "float64") -> dict[str, int]:
+                provenance: pd.DataFrame, float_dtype: str = "float64",
+                basis: Mapping[str, np.ndarray] | None = None) -> dict[str, int]:
     """Write dense arrays in the bundled layout; returns the size in bytes of each file.
 
     Rows are written only for pairs that both exist in a year (diagonal excluded). Channels absent
     from ``values`` are written as all-missing columns. ``float_dtype`` is the on-disk type of the
-    channel values (float32 keeps the bundled panel small; float64 is exact).
+    channel values (float32 keeps the bundled panel small; float64 is exact). ``basis`` holds the
+    int8 measurement codes of the channels in :data:`BASIS_CODES` (written as ``c_basis``, null
+    where the value is missing).
     """
     import pyarrow as pa
 
@@ -169,6 +190,13 @@ def write_panel(out_dir: Path, *, actors: list[str] | tuple[str, ...], years: np
         v = np.where(missing, np.nan, v).astype(float_dtype)
         columns[name] = pa.array(v, mask=missing)
         columns[f"{name}_year"] = pa.array(oy, mask=missing, type=pa.int16())
+        if name in BASIS_CODES:
+            if basis is not None and name in basis:
+                codes = np.asarray(basis[name], dtype=np.int8).reshape(-1)[flat]
+            else:
+                codes = np.full(len(t_idx), -1, dtype=np.int8)
+            codes = np.where(missing, -1, codes).astype(np.int8)
+            columns[f"{name}_basis"] = pa.array(codes, mask=codes < 0, type=pa.int8())
     sizes: dict[str, int] = {}
     path = out_dir / "dyads.parquet"
     _atomic_write_table(pa.table(columns), path)
@@ -267,6 +295,14 @@ def _read_panel_files(path: Path) -> Panel:
         v.setflags(write=False)
         oy.setflags(write=False)
         values[name], observed[name] = v, oy
+    basis: dict[str, np.ndarray] = {}
+    for name in BASIS_CODES:
+        codes = np.full(n_y * n_a * n_a, -1, dtype=np.int8)
+        if f"{name}_basis" in present:
+            codes[flat] = dyads.column(f"{name}_basis").fill_null(-1).to_numpy()
+        codes = codes.reshape(n_y, n_a, n_a)
+        codes.setflags(write=False)
+        basis[name] = codes
 
     m_idx = _codes(monadic_t.column("iso3"), lookup)
     m_flat = (m_years.astype(np.int64) - first) * n_a + m_idx
@@ -296,7 +332,7 @@ def _read_panel_files(path: Path) -> Panel:
     provenance = pd.read_csv(path / "provenance.csv", keep_default_na=False)
     return Panel(actors=actors, years=years, channels=CHANNEL_NAMES, values=values,
                  observed_year=observed, exists=exists, monadic=monadic, monadic_year=monadic_year,
-                 channel_meta=meta, provenance=provenance,
+                 channel_meta=meta, provenance=provenance, basis=basis,
                  _actor_pos={a: i for i, a in enumerate(actors)})
 
 
