@@ -23,6 +23,7 @@ _API: dict[str, str] = {
     # panel
     "load_panel": "suasion.panel",
     "data_sources": "suasion.panel",
+    "add_sanctions_channel": "suasion.panel",
     # leverage
     "leverage_over": "suasion.leverage.api",
     "leverage_of": "suasion.leverage.api",

@@ -6,6 +6,7 @@ See :mod:`suasion.panel.schema` for the channels and the on-disk layout and
 
 from __future__ import annotations
 
+from suasion.panel.sanctions import add_sanctions_channel
 from suasion.panel.store import (
     Panel,
     UserChannelError,
@@ -18,5 +19,5 @@ from suasion.panel.store import (
     write_panel,
 )
 
-__all__ = ["Panel", "UserChannelError", "add_user_channel", "clear_cache", "data_sources", "list_channels",
-           "load_panel", "remove_user_channel", "write_panel"]
+__all__ = ["Panel", "UserChannelError", "add_sanctions_channel", "add_user_channel", "clear_cache",
+           "data_sources", "list_channels", "load_panel", "remove_user_channel", "write_panel"]

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
 import typer
 
 from suasion._output import OutputFormat
+
+
+class InputFormat(str, Enum):
+    """What ``suasion data add`` reads: a ``source,target,year,value`` CSV or a GSDB case file."""
+
+    csv = "csv"
+    gsdb = "gsdb"
 
 data_app = typer.Typer(help="The bundled dyad-year panel: coverage, sources, user channels.",
                        no_args_is_help=True)
@@ -66,18 +74,24 @@ def build_command(
 def sources_command(
     fmt: OutputFormat = typer.Option(OutputFormat.table, "--format", help="table, csv or json"),
 ) -> None:
-    """Coverage per channel: first and last observed year, shares observed / carried forward / missing."""
+    """Coverage per channel: first and last observed year, shares observed / carried forward /
+    missing, and how much of the latest year is carried forward (and how old it is)."""
     from suasion._output import emit
     from suasion.panel.store import data_sources, load_panel
 
     panel = load_panel()
     frame = data_sources(panel)
+    latest = frame.attrs["latest_year"]
     if fmt is OutputFormat.table:  # narrower headers for the terminal; csv/json keep the API names
         frame = frame.drop(columns=["kind", "unit"]).rename(columns={
             "first_observed": "first", "last_observed": "last", "share_observed": "observed",
-            "share_carried_forward": "carried", "share_missing": "missing"})
+            "share_carried_forward": "carried", "share_missing": "missing",
+            "latest_share_carried_forward": f"carried {latest}",
+            "latest_carried_median_age": f"age {latest}"})
     emit(frame, fmt, title="Panel coverage (shares of existing dyad-years / state-years)",
-         caption=f"{len(panel.actors)} states, {int(panel.years[0])}–{int(panel.years[-1])}")
+         caption=f"{len(panel.actors)} states, {int(panel.years[0])}–{int(panel.years[-1])}; 'carried "
+                 f"{latest}' = share of the {latest} values carried forward from an earlier year, 'age "
+                 f"{latest}' = their median age in years")
 
 
 @data_app.command("channels")
@@ -96,22 +110,45 @@ def channels_command(
 
 @data_app.command("add")
 def add_command(
-    file: Path = typer.Argument(..., help="CSV with header source,target,year,value"),
-    channel: str = typer.Option(..., "--channel", help="name of the new channel (a-z, 0-9, _)"),
-    unit: str = typer.Option("", "--unit", help="unit of the values"),
+    file: Path = typer.Argument(..., help="CSV with header source,target,year,value (or a GSDB case file)"),
+    input_format: InputFormat = typer.Option(
+        InputFormat.csv, "--input-format",
+        help="csv: source,target,year,value; gsdb: the Global Sanctions Data Base case file (GSDB_V3.csv), "
+             "made into a 'sanctions' channel"),
+    channel: str = typer.Option(None, "--channel", help="name of the new channel (a-z, 0-9, _); "
+                                "default 'sanctions' for --input-format gsdb"),
+    unit: str = typer.Option("", "--unit", help="unit of the values (csv)"),
     scale: str = typer.Option("count", "--scale", help="gdp, milex, count or none"),
     weight: float = typer.Option(0.1, "--weight", help="weight of the channel in the leverage models"),
-    description: str = typer.Option("", "--description", help="what the channel measures"),
+    description: str = typer.Option("", "--description", help="what the channel measures (csv)"),
 ) -> None:
     """Add (or replace) a user dyadic channel; validated, stored beside the bundled panel."""
     from rich.console import Console
 
+    from suasion._cli import UsageError
+
+    console = Console()
+    if input_format is InputFormat.gsdb:
+        from suasion.panel.sanctions import add_sanctions_channel
+
+        name = channel or "sanctions"
+        result = add_sanctions_channel(file, name, weight=weight, scale=scale)
+        frame = result.frame
+        orgs = sum(result.dropped.values())
+        console.print(f"channel {name!r}: {len(frame)} sender-target-years with sanctions from {result.cases} "
+                      f"GSDB cases, {frame['source'].nunique()} senders, {frame['target'].nunique()} targets, "
+                      f"absence = 0 in {result.years[0]}–{result.years[1]}; {orgs} actor mentions dropped "
+                      f"(organisations other than EU/AU/NATO/GCC/ASEAN/SCO, non-state targets; see "
+                      f"{name}.json)", highlight=False)
+        return
+    if not channel:
+        raise UsageError("--channel is required with --input-format csv")
     from suasion.panel.store import add_user_channel
 
     frame = add_user_channel(file, channel, unit=unit, scale=scale, weight=weight, description=description)
-    Console().print(f"channel {channel!r}: {len(frame)} rows, {frame['source'].nunique()} sources, "
-                    f"{frame['target'].nunique()} targets, years {int(frame['year'].min())}–"
-                    f"{int(frame['year'].max())}", highlight=False)
+    console.print(f"channel {channel!r}: {len(frame)} rows, {frame['source'].nunique()} sources, "
+                  f"{frame['target'].nunique()} targets, years {int(frame['year'].min())}–"
+                  f"{int(frame['year'].max())}", highlight=False)
 
 
 @data_app.command("remove")

@@ -390,17 +390,23 @@ def _merge_user_channels(panel: Panel, folder: Path) -> Panel:
         src, tgt, yr, val = src[keep], tgt[keep], yr[keep], val[keep]
         keep = panel.exists[yr - first, src] & panel.exists[yr - first, tgt]
         src, tgt, yr, val = src[keep], tgt[keep], yr[keep], val[keep]
+        info: dict[str, Any] = {}
+        meta_path = folder / f"{name}.json"
+        if meta_path.is_file():
+            info = json.loads(meta_path.read_text(encoding="utf-8"))
         v = np.full((n_y, n_a, n_a), np.nan)
         oy = np.full((n_y, n_a, n_a), -1, dtype=np.int16)
+        zero_years = info.get("zero_years")
+        if zero_years:  # absence = observed 0 for existing pairs in these years
+            dyad = panel.exists[:, :, None] & panel.exists[:, None, :] & ~np.eye(n_a, dtype=bool)[None]
+            for t in range(max(int(zero_years[0]) - first, 0), min(int(zero_years[1]) - first + 1, n_y)):
+                v[t][dyad[t]] = 0.0
+                oy[t][dyad[t]] = first + t
         v[yr - first, src, tgt] = val
         oy[yr - first, src, tgt] = yr
         v.setflags(write=False)
         oy.setflags(write=False)
         values[name], observed[name] = v, oy
-        info: dict[str, Any] = {}
-        meta_path = folder / f"{name}.json"
-        if meta_path.is_file():
-            info = json.loads(meta_path.read_text(encoding="utf-8"))
         scale = info.get("scale", "count")
         meta[name] = {"unit": info.get("unit", ""), "description": info.get("description", ""),
                       "source_id": "user", "symmetric": False, "user": True,
@@ -442,12 +448,17 @@ def _flag_shares(observed_year: np.ndarray, years: np.ndarray, mask: np.ndarray)
     per_year = obs.reshape(len(years), -1).any(axis=1)
     observed_years = years[per_year]
     n_obs, n_car = int(obs.sum()), int(carried.sum())
+    last_oy, last_mask = observed_year[-1][mask[-1]], int(years[-1])
+    present = last_oy[last_oy >= 0]
+    ages = last_mask - present[present < last_mask]
     return {
         "first_observed": int(observed_years.min()) if len(observed_years) else None,
         "last_observed": int(observed_years.max()) if len(observed_years) else None,
         "share_observed": n_obs / total if total else 0.0,
         "share_carried_forward": n_car / total if total else 0.0,
         "share_missing": (total - n_obs - n_car) / total if total else 0.0,
+        "latest_share_carried_forward": len(ages) / len(present) if len(present) else None,
+        "latest_carried_median_age": float(np.median(ages)) if len(ages) else None,
     }
 
 
@@ -457,7 +468,10 @@ def data_sources(panel: Panel | None = None) -> pd.DataFrame:
     Columns: ``channel``, ``kind`` (dyadic/monadic), ``unit``, ``source``, ``first_observed`` and
     ``last_observed`` (first and last year with any observed cell), ``share_observed``,
     ``share_carried_forward`` and ``share_missing`` (shares of the existing dyad-years, or
-    state-years for monadic variables; they add up to 1).
+    state-years for monadic variables; they add up to 1); and for the latest panel year (the
+    frame's ``attrs["latest_year"]``): ``latest_share_carried_forward`` (share of that year's
+    values, observed or carried, that are carried forward; None when the year has no value) and
+    ``latest_carried_median_age`` (median number of years those carried values are old).
     """
     panel = panel if panel is not None else load_panel()
     n_a = len(panel.actors)
@@ -474,6 +488,9 @@ def data_sources(panel: Panel | None = None) -> pd.DataFrame:
     frame = pd.DataFrame(rows)
     for col in ("first_observed", "last_observed"):
         frame[col] = frame[col].astype("Int64")
+    for col in ("latest_share_carried_forward", "latest_carried_median_age"):
+        frame[col] = frame[col].astype("Float64")
+    frame.attrs["latest_year"] = int(panel.years[-1])
     return frame
 
 
@@ -607,6 +624,39 @@ def _check_channel_name(name: str) -> None:
         raise UserChannelError(f"channel name {name!r} clashes with a bundled channel or column")
 
 
+def check_user_channel_options(name: str, scale: str, weight: float) -> float:
+    """Check a user channel's name, scale and weight; returns the weight as a float."""
+    _check_channel_name(name)
+    if scale not in USER_SCALES:
+        raise UserChannelError(f"scale {scale!r} must be one of {', '.join(USER_SCALES)}")
+    try:
+        weight = float(weight)
+    except (TypeError, ValueError):
+        raise UserChannelError(f"weight {weight!r} is not a number") from None
+    if not np.isfinite(weight) or weight < 0:
+        raise UserChannelError(f"weight {weight} must be a finite number >= 0")
+    return weight
+
+
+def store_user_channel(frame: pd.DataFrame, name: str, meta: dict[str, Any]) -> None:
+    """Write ``frame`` (source, target, year, value) as user channel ``name`` with ``meta`` (unit,
+    scale, weight, description, ...; ``zero_years: [first, last]`` makes every existing pair
+    without a row an observed 0 in those years). Atomic: temporary files renamed into place."""
+    import pyarrow as pa
+
+    folder = user_channels_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    fd, tmp_meta = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".json.tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump({"name": name, **meta}, handle, indent=2)
+    try:
+        _atomic_write_table(table, folder / f"{name}.parquet")
+        os.replace(tmp_meta, folder / f"{name}.json")
+    finally:
+        Path(tmp_meta).unlink(missing_ok=True)
+
+
 def add_user_channel(path: Path, name: str, *, unit: str = "", scale: str = "count", weight: float = 0.1,
                      description: str = "") -> pd.DataFrame:
     """Validate a CSV ``source,target,year,value`` and store it as user channel ``name``.
@@ -617,32 +667,12 @@ def add_user_channel(path: Path, name: str, *, unit: str = "", scale: str = "cou
     ``data_home()/channels/NAME.parquet`` with ``NAME.json`` holding its meta, replacing an
     earlier channel of the same name. Returns the stored rows (ISO3 codes).
     """
-    import pyarrow as pa
-
-    _check_channel_name(name)
-    if scale not in USER_SCALES:
-        raise UserChannelError(f"scale {scale!r} must be one of {', '.join(USER_SCALES)}")
-    try:
-        weight = float(weight)
-    except (TypeError, ValueError):
-        raise UserChannelError(f"weight {weight!r} is not a number") from None
-    if not np.isfinite(weight) or weight < 0:
-        raise UserChannelError(f"weight {weight} must be a finite number >= 0")
+    weight = check_user_channel_options(name, scale, weight)
     panel = load_panel(user_channels=False)
     frame = _validate_user_file(Path(path), panel)
-    folder = user_channels_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pandas(frame, preserve_index=False)
-    meta = {"name": name, "unit": unit, "scale": scale, "weight": weight, "description": description,
-            "file": str(Path(path).name), "rows": len(frame)}
-    fd, tmp_meta = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".json.tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(meta, handle, indent=2)
-    try:
-        _atomic_write_table(table, folder / f"{name}.parquet")
-        os.replace(tmp_meta, folder / f"{name}.json")
-    finally:
-        Path(tmp_meta).unlink(missing_ok=True)
+    store_user_channel(frame, name, {"unit": unit, "scale": scale, "weight": weight,
+                                     "description": description, "file": str(Path(path).name),
+                                     "rows": len(frame)})
     return frame
 
 
