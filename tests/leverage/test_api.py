@@ -78,10 +78,13 @@ def test_dyad_history_both_directions() -> None:
     h = dyad_history("China", "Pakistan")
     assert set(h["source"]) == {"CHN", "PAK"}
     assert h.groupby("year").size().eq(2).all()
-    later = h[(h["year"] == 2020) & (h["source"] == "CHN")].iloc[0]
-    # COW trade ends in 2014: later years carry it forward and say so
-    assert later["flags"]["trade_supply"] == "carried forward from 2014"
-    assert later["data_years"]["trade_supply"] == 2014
+    # trade comes from IMF DOTS to 2020 since the second-edition panel (COW, to 2014, before):
+    # 2020 is observed, later years carry 2020 forward and say so
+    observed = h[(h["year"] == 2020) & (h["source"] == "CHN")].iloc[0]
+    assert observed["flags"]["trade_supply"] == "observed"
+    later = h[(h["year"] == 2024) & (h["source"] == "CHN")].iloc[0]
+    assert later["flags"]["trade_supply"] == "carried forward from 2020"
+    assert later["data_years"]["trade_supply"] == 2020
 
 
 def test_bloc_as_source_excludes_members() -> None:

@@ -1,4 +1,7 @@
-"""Spot checks of the bundled panel against the raw files (skipped without ../shared/data)."""
+"""Spot checks of the bundled panel against the raw files (skipped without ../shared/data).
+
+Exports and the other second-edition channels: test_against_raw_second_edition.py.
+"""
 
 from __future__ import annotations
 
@@ -17,19 +20,6 @@ def panel():
 def cell(panel, channel, source, target, year):
     i, a, b = panel.year_index(year), panel.actor_index(source), panel.actor_index(target)
     return panel.values[channel][i, a, b], int(panel.observed_year[channel][i, a, b])
-
-
-def test_exports_usa_can_2010_equal_cow(panel, shared_data):
-    t = pd.read_csv(shared_data / "trade_cow" / "cow_trade_ddy.csv.gz")
-    row = t[(t.ccode1 == 20) & (t.ccode2 == 2) & (t.year == 2010)].iloc[0]  # flow1 = CAN imports from USA
-    assert cell(panel, "exports", "USA", "CAN", 2010) == (row.flow1, 2010)
-    assert cell(panel, "exports", "CAN", "USA", 2010) == (row.flow2, 2010)
-
-
-def test_exports_carried_forward_from_2014(panel, shared_data):
-    t = pd.read_csv(shared_data / "trade_cow" / "cow_trade_ddy.csv.gz")
-    row = t[(t.ccode1 == 710) & (t.ccode2 == 2) & (t.year == 2014)].iloc[0]  # CHN imports from USA
-    assert cell(panel, "exports", "USA", "CHN", 2020) == (row.flow1, 2014)
 
 
 def test_arms_official_tables_to_2021_then_derived(panel, shared_data):

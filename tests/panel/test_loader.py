@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from suasion.errors import CoverageError, UnknownActorError
@@ -76,11 +77,34 @@ def test_arrays_are_read_only_and_with_values_copies(panel):
 
 
 def test_carry_forward_after_last_source_year(panel):
-    i = panel.year_index(2020)
+    i = panel.year_index(2024)
     oy = panel.observed_year["exports"][i]
-    assert oy.max() == 2014
-    assert np.all(oy[oy >= 0] <= 2014)
+    assert oy.max() == 2020                                        # IMF DOTS ends in 2020
+    assert np.all(oy[oy >= 0] <= 2020)
     assert panel.observed_year["atop_defense"][i].max() == 2018
+    assert panel.observed_year["remittances"][i].max() == 2021
+    assert set(np.unique(panel.observed_year["diplomatic_rep"][i])) <= {-1, 2020, 2023}
+    assert panel.observed_year["pta_count"][i].min() == -1 and panel.observed_year["pta_count"][i].max() == 2024
+
+
+def test_exports_basis(panel):
+    from suasion.panel.schema import EXPORTS_BASIS
+
+    basis, oy = panel.basis["exports"], panel.observed_year["exports"]
+    assert basis.dtype == np.int8 and basis.shape == oy.shape
+    assert np.all((basis >= 0) == (oy >= 0))                       # a basis exactly where a value is
+    assert set(np.unique(basis[basis >= 0])) <= set(EXPORTS_BASIS)
+    grid = panel.years[:, None, None]
+    assert not np.any((basis == 5) & (oy > 2014))                  # COW only to 2014
+    assert np.any((basis == 5) & (oy == grid))                     # ... where DOTS has nothing
+    share_importer = np.mean(basis[panel.year_index(2020)][basis[panel.year_index(2020)] > 0] == 1)
+    assert share_importer > 0.8                                    # most flows: importer-reported
+
+
+def test_pta_depth_is_not_carried(panel):
+    oy = panel.observed_year["pta_depth"]
+    grid = panel.years.astype(np.int16)[:, None, None]
+    assert np.all((oy == grid) | (oy == -1))
 
 
 def test_data_sources_shares(panel):
@@ -89,8 +113,17 @@ def test_data_sources_shares(panel):
     total = frame["share_observed"] + frame["share_carried_forward"] + frame["share_missing"]
     assert np.allclose(total, 1.0)
     row = frame.set_index("channel").loc["exports"]
-    assert row["first_observed"] == 1995 and row["last_observed"] == 2014
-    assert frame.set_index("channel").loc["us_troops", "last_observed"] == 2024
+    assert row["first_observed"] == 1995 and row["last_observed"] == 2020
+    assert row["latest_share_carried_forward"] == 1.0 and row["latest_carried_median_age"] == 4.0
+    by = frame.set_index("channel")
+    assert by.loc["us_troops", "last_observed"] == 2024
+    assert by.loc["us_troops", "latest_share_carried_forward"] == 0.0
+    assert pd.isna(by.loc["us_troops", "latest_carried_median_age"])
+    expected = {"remittances": (2017, 2021), "migrants": (1995, 2021), "china_debt": (2000, 2017),
+                "diplomatic_rep": (2000, 2023), "pta_count": (1995, 2024), "pta_depth": (1995, 2024),
+                "pta_fbic_index": (1995, 2024), "us_training": (1999, 2020), "us_training_cost": (1999, 2020)}
+    for name, (first, last) in expected.items():
+        assert (by.loc[name, "first_observed"], by.loc[name, "last_observed"]) == (first, last), name
 
 
 def test_cached_and_hashable(panel):

@@ -13,14 +13,19 @@ carried; ``channel_horizons`` overrides it per channel or monadic variable.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from collections.abc import Callable
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from suasion.errors import SuasionError
 from suasion.panel.schema import CHANNEL_NAMES, MONADIC_VARIABLES
 from suasion.panel.sources.base import DyadicSource
 
@@ -215,6 +220,23 @@ PROVENANCE: list[dict[str, str]] = [
 ]
 
 
+class RawDataError(SuasionError, ValueError):
+    """A raw file the build reads is not in the format its reader expects."""
+
+
+@contextlib.contextmanager
+def _raw_format(label: str) -> Iterator[None]:
+    """Turn a reader's parsing failure into one line naming the source (missing files and
+    :class:`SuasionError` pass through: they already name the file)."""
+    try:
+        yield
+    except (SuasionError, FileNotFoundError):
+        raise
+    except (KeyError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise RawDataError(f"{label}: the raw files are not in the expected format ({reason})") from None
+
+
 @dataclass
 class BuildResult:
     out_dir: Path
@@ -398,7 +420,8 @@ def build_panel(raw: Path, out_dir: Path, *, first_year: int = FIRST_YEAR, last_
     horizons.update(channel_horizons or {})
 
     say("states")
-    states = cow.read_states(raw, first_year, last_year)
+    with _raw_format("COW states"):
+        states = cow.read_states(raw, first_year, last_year)
     actors = sorted(states["iso3"])
     years = np.arange(first_year, last_year + 1, dtype=np.int64)
     exists = np.zeros((len(years), len(actors)), dtype=bool)
@@ -436,7 +459,9 @@ def build_panel(raw: Path, out_dir: Path, *, first_year: int = FIRST_YEAR, last_
     source_reports: dict[str, object] = {}
     for label, reader in readers:
         say(label)
-        for src in reader():
+        with _raw_format(label):
+            sources = reader()
+        for src in sources:
             added = builder.add(src)
             key = f"{src.channel} <- {label}"
             source_reports[key] = {**src.report, **added}
@@ -445,24 +470,33 @@ def build_panel(raw: Path, out_dir: Path, *, first_year: int = FIRST_YEAR, last_
     builder.finish(horizons)
 
     say("monadic variables")
-    nmc = cow.read_nmc(raw, first_year)
-    monadic_frames = {
-        "gdp": [wdi.read_gdp(raw, first_year)],
-        "population": [wdi.read_population(raw, first_year), nmc["population"]],
-        "milex": [wdi.read_milex_wdi(raw, first_year), nmc["milex"]],
-        "milper": [nmc["milper"]],
-        "cinc": [nmc["cinc"]],
-    }
+    with _raw_format("WDI / COW NMC monadic variables"):
+        nmc = cow.read_nmc(raw, first_year)
+        monadic_frames = {
+            "gdp": [wdi.read_gdp(raw, first_year)],
+            "population": [wdi.read_population(raw, first_year), nmc["population"]],
+            "milex": [wdi.read_milex_wdi(raw, first_year), nmc["milex"]],
+            "milper": [nmc["milper"]],
+            "cinc": [nmc["cinc"]],
+        }
     monadic, monadic_year = {}, {}
     for name, frames in monadic_frames.items():
         monadic[name], monadic_year[name] = _monadic_dense(frames, actors, years, exists, horizons.get(name))
 
     say("writing")
     provenance = pd.DataFrame(PROVENANCE)
-    sizes = write_panel(out_dir, actors=actors, years=years, exists=exists, values=builder.values,
-                        observed_year=builder.observed, monadic=monadic, monadic_year=monadic_year,
-                        states=states, provenance=provenance, float_dtype=float_dtype, basis=builder.basis)
-    report["sizes_bytes"] = sizes
-    (out_dir / "build_report.json").write_text(json.dumps(report, indent=2, default=str) + "\n",
-                                               encoding="utf-8")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".build-", dir=out_dir))  # all files, then renamed together
+    try:
+        sizes = write_panel(staging, actors=actors, years=years, exists=exists, values=builder.values,
+                            observed_year=builder.observed, monadic=monadic, monadic_year=monadic_year,
+                            states=states, provenance=provenance, float_dtype=float_dtype, basis=builder.basis)
+        report["sizes_bytes"] = sizes
+        (staging / "build_report.json").write_text(json.dumps(report, indent=2, default=str) + "\n",
+                                                   encoding="utf-8")
+        os.chmod(staging / "build_report.json", 0o644)
+        for name in (*sizes, "build_report.json"):
+            os.replace(staging / name, out_dir / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(out_dir=out_dir, sizes=sizes, report=report)
