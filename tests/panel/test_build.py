@@ -23,6 +23,15 @@ def test_build_reproduces_bundled_panel(shared_data, tmp_path):
     assert arms["dropped_recipient"]["by_name"]["NATO**"] > 0      # organisations dropped and counted
     assert "Hezbollah (Lebanon)*" in arms["dropped_recipient"]["by_name"]
     assert arms["years_by_file"]["DERIVED_tiv_dyad_year_from_register_1950_2023.csv"] == [2022, 2023]
+    trade = report["sources"]["exports <- IMF DOTS trade"]
+    assert trade["dropped_aggregates_and_historic"]["by_name"]["World"] > 0  # aggregates dropped, counted
+    assert "USSR" in trade["dropped_aggregates_and_historic"]["by_name"]
+    assert trade["dots_vs_cow_2014"]["pearson_r_levels"] >= 0.99
+    assert set(trade["cells_by_basis"]) == {"1", "2", "3", "4", "5"}
+    diplomacy = report["sources"]["diplomatic_rep <- DDR / Lowy diplomacy"]["lowy_vs_ddr"]
+    assert min(diplomacy["2017"]["share_in_lowy"], diplomacy["2017"]["share_in_ddr"]) > 0.95
+    wto = report["sources"]["pta_fbic_index <- DESTA / WTO trade agreements"]["desta_vs_wto"]
+    assert wto["2019"]["share_also_in_desta"] > 0.8
 
 
 @pytest.mark.slow

@@ -110,7 +110,9 @@ Source rules (``scripts/build_panel.py``; readers in ``suasion.panel.sources``):
   the 18-country FBIC file (``lor_avg`` = mean of both directions); minister = 0.75 and focus 3 =
   0.75 are inferences (no such rows there). A host absent for a sender listed that year = 0;
   senders not listed that year are missing. DDR levels 1-3 (unknown level, interests section,
-  protecting power) are not in the cut, so such pairs are 0 (FBIC scores level "unknown" 0.75).
+  protecting power) are not in the cut, so such pairs are 0 (FBIC scores level "unknown" 0.75);
+  328 pairs are missing for a single year between two listed years (e.g. Pakistan in Turkey
+  2016) and are 0 there, as in FBIC (build report ``ddr_one_year_gaps``).
   2021 and 2023 from the Lowy Global Diplomacy Index posts of its sending states (64 in 2021 and
   65 in 2023 with an ISO3; the EU's EEAS is left out): an
   embassy or high commission in the host keeps the previous value (DDR 2020 for 2021, the 2021

@@ -27,6 +27,7 @@ on 94% of rows; adding a DESTA fallback for pairs without a notified agreement
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
@@ -200,43 +201,44 @@ def wto_in_force(raw: Path, years: range) -> tuple[pd.DataFrame, dict[str, objec
     """
     from suasion.actors import bloc_members
 
-    t = read_table(raw / WTO_FILE, ["RTA ID", "RTA Name", "Type", "Status", "Date of Entry into Force (G)",
-                                    "Date of Entry into Force (S)", "Inactive Date", "RTA Composition",
-                                    "Current signatories", "Original signatories"], dtype=str,
-                   keep_default_na=False)
+    columns = ["RTA ID", "RTA Name", "Type", "Status", "Date of Entry into Force (G)",
+               "Date of Entry into Force (S)", "Inactive Date", "RTA Composition", "Current signatories",
+               "Original signatories"]
+    t = read_table(raw / WTO_FILE, columns, dtype=str, keep_default_na=False)[columns]
     names = {p for col in ("Current signatories", "Original signatories") for cell in t[col] for p in _split(cell)}
     iso = _wto_party_iso3(names)
     unmapped = sorted(n for n, v in iso.items() if v is None)
-    eu = {y: bloc_members("EU", y) for y in range(min(years) - 60, max(years) + 1) if y >= 1958}
+    eu = {y: bloc_members("EU", y) for y in range(1958, max(years) + 1)}
     rows = []
     skipped = 0
-    for _, r in t.iterrows():
-        starts = [y for y in (_year(r["Date of Entry into Force (G)"]), _year(r["Date of Entry into Force (S)"]))
-                  if y is not None]
-        types = wto_types(r["Type"], r["RTA Composition"])
+    for r in t.itertuples(index=False):
+        starts = [y for y in (_year(r[4]), _year(r[5])) if y is not None]   # entry into force (G), (S)
+        types = wto_types(r[2], r[7])
         if not starts or not types:
             skipped += 1
             continue
-        start, end = min(starts), _year(r["Inactive Date"])
-        current = _split(r["Current signatories"]) or _split(r["Original signatories"])
-        leavers = [p for p in _split(r["Original signatories"]) if p not in current]
+        start, end = min(starts), _year(r[6])
+        current = _split(r[8]) or _split(r[9])
+        leavers = [iso.get(p) for p in _split(r[9]) if p not in current]
+        previous: tuple[str, ...] | None = None
+        pairs: list[tuple[str, str]] = []
         for year in years:
             if year < start or (end is not None and year >= end):
                 continue
-            parties: set[str] = set()
-            for name in current + [p for p in leavers if _still_party(iso.get(p), start, year, eu)]:
+            parties: set[str] = {code for code in leavers if _still_party(code, start, year, eu)}
+            for name in current:
                 if name in SUASION_BLOCS:
                     code = SUASION_BLOCS[name]
-                    parties |= set(bloc_members(code, year)) if code != "EU" else set(eu.get(year, ()))
+                    parties |= set(eu.get(year, ())) if code == "EU" else set(bloc_members(code, year))
                 elif name in WTO_BLOCS:
                     parties |= set(WTO_BLOCS[name])
                 elif iso.get(name):
                     parties.add(iso[name])
-            members = sorted(parties)
-            for i, a in enumerate(members):
-                for b in members[i + 1:]:
-                    for key in types:
-                        rows.append((a, b, year, key, r["RTA ID"]))
+            members = tuple(sorted(parties))
+            if members != previous:
+                pairs = list(itertools.combinations(members, 2))
+                previous = members
+            rows.extend((a, b, year, key, r[0]) for a, b in pairs for key in types)
     frame = pd.DataFrame(rows, columns=["a", "b", "year", "type", "rta_id"])
     return frame, {"agreements_without_date_or_type": skipped, "unmapped_party_names": unmapped}
 
@@ -247,26 +249,21 @@ def _still_party(iso3: str | None, start: int, year: int, eu: dict[int, frozense
     if iso3 is None:
         return False
     at_start = iso3 in eu.get(start, frozenset())
-    return all((iso3 in eu.get(y, frozenset())) == at_start for y in range(start, year + 1) if y in eu)
+    return all((iso3 in eu[y]) == at_start for y in range(max(start, 1958), year + 1))
 
 
 def desta_types(in_force: pd.DataFrame, indices: pd.DataFrame) -> pd.DataFrame:
     """FBIC type keys of DESTA agreements in force (fallback for pairs without a WTO agreement):
     uncoded = PSA; coded with ``full_fta`` = 1: BTA (``typememb`` 1) or RTA, "+EIA" when
     ``services`` = 1; coded without: PSA, plus EIA when ``services`` = 1."""
-    fta = dict(zip(indices["number"], pd.to_numeric(indices["full_fta"], errors="coerce")))
-    services = dict(zip(indices["number"], pd.to_numeric(indices["services"], errors="coerce")))
-    rows = []
-    for a, b, year, base, members in in_force[["a", "b", "year", "base", "typememb"]].itertuples(index=False):
-        full, svc = fta.get(base), services.get(base) == 1
-        if full is None or np.isnan(full):
-            keys = ["psa"]
-        elif full == 1:
-            keys = [("bta" if members == "1" else "rta") + ("eia" if svc else "")]
-        else:
-            keys = ["psa", "eia"] if svc else ["psa"]
-        rows.extend((a, b, year, key) for key in keys)
-    return pd.DataFrame(rows, columns=["a", "b", "year", "type"])
+    fta = in_force["base"].map(dict(zip(indices["number"], pd.to_numeric(indices["full_fta"], errors="coerce"))))
+    svc = in_force["base"].map(dict(zip(indices["number"], pd.to_numeric(indices["services"], errors="coerce")))) == 1
+    full = (fta == 1).to_numpy()
+    prefix = np.where(in_force["typememb"].to_numpy() == "1", "bta", "rta")
+    main = np.where(full, np.char.add(prefix, np.where(svc, "eia", "")), "psa")
+    keys = in_force[["a", "b", "year"]]
+    extra = svc.to_numpy() & ~full & fta.notna().to_numpy()       # coded PSA with services: + EIA
+    return pd.concat([keys.assign(type=main), keys[extra].assign(type="eia")], ignore_index=True)
 
 
 def fbic_index(types: pd.DataFrame) -> pd.DataFrame:

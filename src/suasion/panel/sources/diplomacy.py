@@ -120,8 +120,18 @@ def read_diplomatic_rep(raw: Path, first_year: int, hosts: list[str]) -> DyadicS
     frame = pd.concat([ddr, lowy], ignore_index=True)
     zero = {y: s for y, s in senders.items()}
     report.update({"ddr_years": [int(ddr["year"].min()), last], "ddr_senders_last_year": len(senders[last]),
+                   "ddr_one_year_gaps": one_year_gaps(ddr, senders),
                    "lowy_vs_ddr": lowy_agreement(raw, ddr)})
     return DyadicSource("diplomatic_rep", frame, zero_years=zero, report=report)
+
+
+def one_year_gaps(ddr: pd.DataFrame, senders: dict[int, frozenset[str]]) -> dict[str, object]:
+    """Pairs listed in years t-1 and t+1 but not in t although the sender is listed in t (kept as 0,
+    as FBIC has them; e.g. Pakistan in Turkey 2016): count and a few examples."""
+    listed = set(zip(ddr["source"], ddr["target"], ddr["year"]))
+    gaps = sorted((s, t, y) for s, t, y in listed
+                  if (s, t, y + 2) in listed and (s, t, y + 1) not in listed and s in senders.get(y + 1, ()))
+    return {"count": len(gaps), "examples": [f"{s}->{t} {y + 1}" for s, t, y in gaps[:10]]}
 
 
 def lowy_agreement(raw: Path, ddr: pd.DataFrame) -> dict[str, object]:
