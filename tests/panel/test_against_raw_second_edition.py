@@ -59,7 +59,7 @@ def test_exports_importer_report_first(panel, dots):
 
 def test_exports_fallbacks(panel, dots):
     # Taiwan reports nothing to the IMF: Argentina's own exports to Taiwan are used (basis 2)
-    assert not ((dots.reporter_iso3 == "TWN")).any()
+    assert not (dots.reporter_iso3 == "TWN").any()
     row = dots_row(dots, "ARG", "TWN", "Exports, FOB", 2018)
     assert cell(panel, "exports", "ARG", "TWN", 2018) == (pytest.approx(row.value_usd_m), 2018)
     assert basis(panel, "ARG", "TWN", 2018) == 2
@@ -75,8 +75,8 @@ def test_exports_fallbacks(panel, dots):
 
 
 def test_exports_cow_where_dots_has_nothing(panel, dots, shared_data):
-    pair = dots[(dots.year == 2010) & (((dots.reporter_iso3 == "PAK") & (dots.partner_iso3 == "TWN")
-                                        & (dots.flow == "Exports, FOB")))]
+    pair = dots[(dots.year == 2010) & ((dots.reporter_iso3 == "PAK") & (dots.partner_iso3 == "TWN")
+                                        & (dots.flow == "Exports, FOB"))]
     assert pair.empty                                              # no DOTS value for PAK -> TWN 2010
     cow = pd.read_csv(shared_data / "trade_cow" / "cow_trade_ddy.csv.gz")
     row = cow[(cow.ccode1 == 713) & (cow.ccode2 == 770) & (cow.year == 2010)].iloc[0]  # TWN imports from PAK

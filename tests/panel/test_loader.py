@@ -74,6 +74,9 @@ def test_arrays_are_read_only_and_with_values_copies(panel):
     assert changed.values["exports"][i, a, b] == old * 2
     assert panel.values["exports"][i, a, b] == old
     assert changed.values["arms_tiv"] is panel.values["arms_tiv"]
+    new[i, a, b] = np.nan                                           # a removed value loses its basis
+    assert panel.basis["exports"][i, a, b] >= 1
+    assert panel.with_values(exports=new).basis["exports"][i, a, b] == -1
 
 
 def test_carry_forward_after_last_source_year(panel):

@@ -82,10 +82,10 @@ def test_ddr_levels_and_lowy_extension():
 
 def test_extend_with_lowy_rule():
     before = {("A", "X"): 1.0, ("A", "Y"): 0.75, ("A", "Z"): 0.5}
-    got = dict(((s, t), v) for s, t, v in diplomacy.extend_with_lowy(
-        before, {("A", "X"), ("A", "Y"), ("A", "Z"), ("A", "W")}, "A", ["A", "W", "X", "Y", "Z", "V"]))
+    got = {(s, t): v for s, t, v in diplomacy.extend_with_lowy(
+        before, {("A", "X"), ("A", "Y"), ("A", "Z"), ("A", "W")}, "A", ["A", "W", "X", "Y", "Z", "V"])}
     assert got == {("A", "W"): 1.0, ("A", "X"): 1.0, ("A", "Y"): 0.75, ("A", "Z"): 1.0, ("A", "V"): 0.0}
-    got = dict(((s, t), v) for s, t, v in diplomacy.extend_with_lowy(before, set(), "A", ["X", "Y", "Z"]))
+    got = {(s, t): v for s, t, v in diplomacy.extend_with_lowy(before, set(), "A", ["X", "Y", "Z"])}
     assert got == {("A", "X"): 0.0, ("A", "Y"): 0.0, ("A", "Z"): 0.5}   # non-resident accreditation kept
 
 

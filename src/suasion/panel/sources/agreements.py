@@ -103,7 +103,7 @@ def read_desta_events(raw: Path) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, 
     wyear = w["entryforceyear"].where(w["entryforceyear"] != "", w["year"])
     exits = pd.DataFrame({"a": w["a"], "b": w["b"], "base": w["base_treaty"], "number": w.get("number", ""),
                           "kind": "withdrawal", "year": wyear.astype(int), "depth": np.nan, "typememb": ""})
-    report["withdrawal_rows"] = int(len(exits))
+    report["withdrawal_rows"] = len(exits)
     events = pd.concat([entries, exits], ignore_index=True)
     return events, indices, report
 
@@ -304,7 +304,7 @@ def fbic_check(raw: Path, index: pd.DataFrame) -> dict[str, object]:
         t = t[(t["year"] >= lo) & (t["year"] <= hi)].dropna()
         mine = np.array([key.get((min(a, b), max(a, b), y), 0.0) for a, b, y in zip(t["iso3a"], t["iso3b"], t["year"])])
         ref = t["tradeagreementindex"].to_numpy(dtype=float)
-        out[label] = {"rows": int(len(t)), "share_exact": round(float((mine == ref).mean()), 4),
+        out[label] = {"rows": len(t), "share_exact": round(float((mine == ref).mean()), 4),
                       "pearson_r": round(float(np.corrcoef(mine, ref)[0, 1]), 4)}
     return out
 

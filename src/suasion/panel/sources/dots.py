@@ -98,8 +98,8 @@ def agreement_with_cow(dots: pd.DataFrame, cow: pd.DataFrame, year: int) -> dict
     c = cow[cow["year"] == year]
     m = d.merge(c, on=["source", "target", "year"], suffixes=("_dots", "_cow"))
     if len(m) < 3:
-        return {"dyads": int(len(m))}
+        return {"dyads": len(m)}
     a, b = m["value_dots"].to_numpy(), m["value_cow"].to_numpy()
-    return {"year": year, "dyads": int(len(m)), "pearson_r_levels": round(float(np.corrcoef(a, b)[0, 1]), 4),
+    return {"year": year, "dyads": len(m), "pearson_r_levels": round(float(np.corrcoef(a, b)[0, 1]), 4),
             "pearson_r_log1p": round(float(np.corrcoef(np.log1p(a), np.log1p(b))[0, 1]), 4),
             "sum_dots": round(float(a.sum()), 1), "sum_cow": round(float(b.sum()), 1)}

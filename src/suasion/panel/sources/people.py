@@ -185,7 +185,7 @@ def migration_crosscheck(raw: Path, un: pd.DataFrame) -> dict[str, object]:
     m["un2017"] = m["un2015"] + (m["un2019"] - m["un2015"]) * 0.5   # linear between 2015 and 2019
     a, b = m["wb2017"].to_numpy(), m["un2017"].to_numpy()
     pak_sau = m[(m["source"] == "SAU") & (m["target"] == "PAK")]
-    return {"pairs": int(len(m)), "pearson_r_levels": round(float(np.corrcoef(a, b)[0, 1]), 4),
+    return {"pairs": len(m), "pearson_r_levels": round(float(np.corrcoef(a, b)[0, 1]), 4),
             "pearson_r_log1p": round(float(np.corrcoef(np.log1p(a), np.log1p(b))[0, 1]), 4),
             "sum_wb2017": round(float(a.sum())), "sum_undesa_2017_interpolated": round(float(b.sum())),
             "pakistan_born_in_saudi_arabia": {k: float(pak_sau[k].iloc[0]) for k in ("un2015", "wb2017", "un2019")}
