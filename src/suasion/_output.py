@@ -11,11 +11,10 @@ import math
 import sys
 from collections.abc import Iterable
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:  # pandas and Rich are imported when something is printed, not at start-up
+    import pandas as pd
 
 
 class OutputFormat(str, Enum):
@@ -25,6 +24,8 @@ class OutputFormat(str, Enum):
 
 
 def _jsonable(value: Any) -> Any:
+    import pandas as pd
+
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -65,6 +66,10 @@ def format_number(value: float) -> str:
 def print_table(frame: pd.DataFrame, title: str | None = None, floatfmt: str | None = None,
                 caption: str | None = None) -> None:
     """A Rich table that stays readable in 80 columns (numbers right-aligned, see format_number)."""
+    import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(width=max(80, Console().width))
     table = Table(title=title, caption=caption, show_lines=False, pad_edge=False)
     for col in frame.columns:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from suasion._output import OutputFormat, emit
 
@@ -40,6 +44,8 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 def summarise(frame: pd.DataFrame, key: str) -> tuple[pd.DataFrame, str]:
     """An 80-column table (rank, actor, score, main channels) and a caption on data flags."""
+    import pandas as pd
+
     channels = channel_columns(frame)
     main = []
     for _, row in frame.iterrows():
@@ -97,6 +103,8 @@ def of(source: str = typer.Argument(..., help="Source state or bloc."), year: in
 def dyad(a: str = typer.Argument(..., help="First actor."), b: str = typer.Argument(..., help="Second actor."),
          model: str = MODEL, fmt: OutputFormat = FORMAT) -> None:
     """Leverage of A over B and of B over A in every year."""
+    import pandas as pd
+
     from suasion.leverage.api import dyad_history
 
     frame = dyad_history(a, b, model=model)
