@@ -12,10 +12,10 @@ import importlib
 from typing import Any
 
 _API: dict[str, str] = {
-    "brokers": "suasion.influence.brokers",
-    "incentives": "suasion.influence.incentives",
+    "brokers": "suasion.influence.brokerage",
+    "incentives": "suasion.influence.levers",
     "influence_paths": "suasion.influence.paths",
-    "whatif": "suasion.influence.whatif",
+    "whatif": "suasion.influence.counterfactual",
 }
 
 __all__ = sorted(_API)

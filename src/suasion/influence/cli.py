@@ -117,7 +117,7 @@ def whatif_cmd(principal: str = PRINCIPAL, target: str = TARGET, year: int | Non
 
     from suasion.errors import SuasionError
     from suasion.influence import whatif
-    from suasion.influence.whatif import SYNTAX, read_changes
+    from suasion.influence.counterfactual import SYNTAX, read_changes
 
     changes: list = list(change)
     if file is not None:
