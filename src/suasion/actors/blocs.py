@@ -133,6 +133,11 @@ def bloc_members(bloc: str, year: int) -> frozenset[str]:
     return _members(code, year)
 
 
+def bloc_codes() -> tuple[str, ...]:
+    """The codes of every bloc suasion knows, in the order of its definitions file."""
+    return tuple(_definitions())
+
+
 def bloc_name(bloc: str) -> str:
     """The full name of a bloc ("EU" -> "European Union")."""
     return _definitions()[_require_bloc(bloc)].name
