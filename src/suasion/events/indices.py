@@ -189,7 +189,7 @@ def dyad_index_expr(
     wg = t.w * g
     agg = t.group_by(["period", "source", "target"]).aggregate(
         events=t.count(),
-        **{name: (t.quad == q).cast("int64").sum() for q, name in QUAD_COLUMNS.items()},
+        **{name: (t.quad == q).fill_null(False).cast("int64").sum() for q, name in QUAD_COLUMNS.items()},
         weight_sum=t.w.sum(),
         goldstein_sum=wg.sum(),
         coop=ibis.ifelse(g > 0, wg, 0.0).sum(),
@@ -253,7 +253,7 @@ def partners_expr(t: Any, actor: str, scheme: str = "gdelt", weight: str = "one"
     agg = t.group_by("partner").aggregate(
         events=t.count(),
         outgoing=(t.actor1_iso3 == actor).cast("int64").sum(),
-        **{name: (t.quad == q).cast("int64").sum() for q, name in QUAD_COLUMNS.items()},
+        **{name: (t.quad == q).fill_null(False).cast("int64").sum() for q, name in QUAD_COLUMNS.items()},
         weight_sum=t.w.sum(),
         goldstein_sum=wg.sum(),
         coop=ibis.ifelse(g > 0, wg, 0.0).sum(),

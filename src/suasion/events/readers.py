@@ -206,13 +206,18 @@ def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def read_csv_sql(path: Path, layout: Layout, header: bool, rejects: str) -> str:
-    """DuckDB ``read_csv`` call with the layout's explicit schema, storing rejected rows with their line."""
+def read_csv_sql(path: Path | list[Path], layout: Layout, header: bool, rejects: str) -> str:
+    """DuckDB ``read_csv`` call with the layout's explicit schema, storing rejected rows with their line.
+
+    ``path`` may be a list of files of the same layout (read in one scan; ``{rejects}_scans`` maps each
+    rejected row's ``file_id`` to its file)."""
+    paths = path if isinstance(path, list) else [path]
+    files = "[" + ", ".join(_lit(str(p)) for p in paths) + "]"
     columns = "{" + ", ".join(f"{_lit(c)}: {_lit(t)}" for c, t in layout.duckdb_columns().items()) + "}"
     force = "[" + ", ".join(_lit(c) for c in layout.required) + "]"
     nullstr = "['', 'NA']" if layout.dataset == "icews" else "['']"
     return (
-        f"read_csv({_lit(str(path))}, delim='\\t', quote='', escape='', header={str(header).lower()}, "
+        f"read_csv({files}, delim='\\t', quote='', escape='', header={str(header).lower()}, "
         f"auto_detect=false, columns={columns}, dateformat={_lit(layout.date_format)}, "
         f"force_not_null={force}, nullstr={nullstr}, store_rejects=true, "
         f"rejects_table={_lit(rejects + '_errors')}, rejects_scan={_lit(rejects + '_scans')}, "
@@ -284,16 +289,15 @@ def register_reference_tables(con: Any) -> None:
     a few dozen rows and would otherwise flip the first join and build its hash table from the whole event
     file (memory growing with the file, spilling, and ~2x slower).
     """
-    import pyarrow as pa
-
-    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
-
     from suasion.events.reference import cameo_to_iso3, icews_country_to_iso3
 
-    cameo = cameo_to_iso3()
-    icews = icews_country_to_iso3()
-    con.register("_cameo_iso3", pa.table({"code": list(cameo), "iso3": list(cameo.values())}))
-    con.register("_icews_iso3", pa.table({"name": list(icews), "iso3": list(icews.values())}))
+    con.execute("SET disabled_optimizers = 'build_side_probe_side'")
+    for table, key, mapping in (
+        ("_cameo_iso3", "code", cameo_to_iso3()),
+        ("_icews_iso3", "name", icews_country_to_iso3()),
+    ):
+        values = ", ".join(f"({_lit(k)}, {_lit(v)})" for k, v in mapping.items())
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM (VALUES {values}) AS v({key}, iso3)")
 
 
 # ---------------------------------------------------------------------------------------------- slow path

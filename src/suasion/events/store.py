@@ -82,8 +82,8 @@ class EventStore:
             json.dump({"version": 1, "files": entries}, fh, indent=1)
         os.replace(tmp, self.ledger_path)
 
-    def parquet_files(self) -> list[Path]:
-        return sorted((self.root / "events").glob("*/*/*.parquet"))
+    def parquet_files(self, dataset: str | None = None) -> list[Path]:
+        return sorted((self.root / "events").glob(f"{dataset or '*'}/*/*.parquet"))
 
     def parquet_glob(self, dataset: str | None = None) -> str:
         return str(self.root / "events" / (dataset or "*") / "*" / "*.parquet")
