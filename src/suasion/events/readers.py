@@ -140,6 +140,17 @@ def first_line(path: str | Path) -> bytes:
         raise EventFormatError(str(path), f"cannot read (truncated or corrupt file: {exc})") from None
 
 
+def open_content(path: str | Path) -> Any:
+    """A binary file object over a file's event text: plain, gunzipped, or a GDELT .zip's single member."""
+    path = Path(path)
+    if _is_zip(path):
+        member = _zip_member(path)
+        return zipfile.ZipFile(path).open(member)
+    if _is_gzip(path):
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
 def uncompressed_size(path: str | Path) -> int:
     """Bytes of event text in a plain, gzipped (ISIZE trailer, modulo 4 GiB) or zipped file, for progress."""
     path = Path(path)
