@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from suasion.events.dedup import DEFAULT_DEDUP, parse_rules
 from suasion.events.errors import EventQueryError, EventStoreError
-from suasion.events.reference import DATASET_SCHEME, QUAD_SCHEMES, resolve_state
+from suasion.events.reference import DATASET_SCHEME, POLECAT_SCHEME, QUAD_SCHEMES, resolve_state
 from suasion.events.sql import FREQ_UNITS, WEIGHT_COLUMNS
 from suasion.events.store import EventStore, ProgressCallback
 
@@ -131,7 +131,18 @@ def _check_common(freq: str = "month", weight: str = "one", scheme: str | None =
     _check_choice(weight, WEIGHT_COLUMNS, "weight")
     _check_choice(engine, ENGINES, "engine")
     if scheme is not None:
-        _check_choice(scheme, QUAD_SCHEMES, "QuadClass scheme")
+        _check_choice(scheme, (*QUAD_SCHEMES, POLECAT_SCHEME), "QuadClass scheme")
+
+
+def _check_dataset_options(dataset: str, scheme: str | None, defence: bool) -> None:
+    """PLOVER-coded data has no CAMEO codes: only its own quad scheme, and no CAMEO-based defence filter."""
+    if dataset == "polecat":
+        if scheme not in (None, POLECAT_SCHEME):
+            raise EventQueryError(f"--scheme {scheme} maps CAMEO codes; POLECAT is PLOVER-coded (use polecat)")
+        if defence:
+            raise EventQueryError("--defence selects CAMEO codes; it is not defined for PLOVER-coded POLECAT")
+    elif scheme == POLECAT_SCHEME:
+        raise EventQueryError(f"--scheme polecat is for PLOVER-coded POLECAT rows, not {dataset}")
 
 
 def _check_weight_available(dataset: str, weight: str) -> None:
@@ -243,6 +254,7 @@ def _index_frame(
         from suasion.events.indices import dyad_index_expr
 
         t, chosen = _prepared(store, con, dataset, dedup, first, last, defence, engine=engine, weight=weight)
+        _check_dataset_options(chosen, scheme, defence)
         expr = dyad_index_expr(
             t, freq=freq, directed=directed, pair=pair, actor=actor,
             scheme=scheme or DATASET_SCHEME[chosen], weight=weight,
@@ -252,6 +264,7 @@ def _index_frame(
 
     with _sql_source(store, files, input_format, dataset, on_error) as source:
         _check_weight_available(source.dataset, weight)
+        _check_dataset_options(source.dataset, scheme, defence)
         frame = source.run(
             lambda relation: dyad_index_sql(
                 state_rows_sql(relation, start=first, end=last, defence=defence, rules=rules),
@@ -388,6 +401,7 @@ def top_partners(
         from suasion.events.indices import partners_expr
 
         t, chosen = _prepared(store, con, dataset, dedup, first, last, defence, engine=engine, weight=weight)
+        _check_dataset_options(chosen, scheme, defence)
         expr = partners_expr(t, iso, scheme=scheme or DATASET_SCHEME[chosen], weight=weight)
         frame = (expr.limit(n) if n else expr).execute()
     else:
@@ -396,6 +410,7 @@ def top_partners(
         rules = parse_rules(dedup)
         with _sql_source(store, files, input_format, dataset, on_error) as source:
             _check_weight_available(source.dataset, weight)
+            _check_dataset_options(source.dataset, scheme, defence)
             frame = source.run(
                 lambda relation: partners_sql(
                     state_rows_sql(relation, start=first, end=last, defence=defence, rules=rules),

@@ -53,6 +53,7 @@ class Scheme(str, Enum):
     icews = "icews"
     phoenix = "phoenix"
     plover = "plover"
+    polecat = "polecat"
 
 
 class Method(str, Enum):

@@ -32,7 +32,9 @@ from suasion.events.reference import (
     DEFENCE_CODE_PREFIXES,
     DEFENCE_GDELT_TYPES,
     DEFENCE_ICEWS_SECTORS,
+    POLECAT_SCHEME,
     QUAD_SCHEMES,
+    plover_quad,
     quad_table,
 )
 
@@ -89,6 +91,12 @@ def quad_expr(t: Any, scheme: str) -> Any:
     """QuadClass of each row under ``scheme`` from its CAMEO code (all schemes are prefix rules)."""
     import ibis
 
+    if scheme == POLECAT_SCHEME:  # PLOVER-coded rows: event_code is TYPE[:mode], the quad is the type's
+        kind = t.event_code.split(":")[0]
+        return ibis.cases(
+            *[(kind == name, ibis.literal(q, "int8")) for name, q in plover_quad().items()],
+            else_=ibis.null("int8"),
+        )
     if scheme not in QUAD_SCHEMES:
         raise ValueError(f"unknown QuadClass scheme {scheme!r}; choose one of {', '.join(QUAD_SCHEMES)}")
     table = quad_table(scheme)

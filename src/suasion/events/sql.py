@@ -27,7 +27,9 @@ from suasion.events.reference import (
     DEFENCE_CODE_PREFIXES,
     DEFENCE_GDELT_TYPES,
     DEFENCE_ICEWS_SECTORS,
+    POLECAT_SCHEME,
     QUAD_SCHEMES,
+    plover_quad,
     quad_table,
 )
 
@@ -66,7 +68,12 @@ def lit(value: str) -> str:
 
 
 def quad_sql(code: str, scheme: str) -> str:
-    """QuadClass of ``code`` (a CAMEO event code column) under ``scheme``: 3-digit exceptions, then the root."""
+    """QuadClass of ``code`` (a CAMEO event code column) under ``scheme``: 3-digit exceptions, then the root.
+
+    Under the ``polecat`` scheme ``code`` is ``TYPE[:mode]`` and the quad is the PLOVER type's."""
+    if scheme == POLECAT_SCHEME:
+        cases = " ".join(f"WHEN {lit(t)} THEN {q}" for t, q in plover_quad().items())
+        return f"CAST(CASE split_part({code}, ':', 1) {cases} END AS TINYINT)"
     if scheme not in QUAD_SCHEMES:
         raise ValueError(f"unknown QuadClass scheme {scheme!r}; choose one of {', '.join(QUAD_SCHEMES)}")
     table = quad_table(scheme)
