@@ -242,6 +242,7 @@ def _score(sub: Scenario, labels: list[str], dists: Mapping[str, list], fold: np
     from suasion.bargaining.models.mixture import mixture_inputs
     from suasion.bargaining.scoring import (
         MDE_FACTOR,
+        PIT_SCORES,
         SCORES,
         issue_scores,
         percentile_interval,
@@ -258,7 +259,7 @@ def _score(sub: Scenario, labels: list[str], dists: Mapping[str, list], fold: np
     for label in labels:
         sc = issue_scores(dists[label], y, alts, span)
         scores[label] = sc
-        quant = np.array([d.quantiles() if d is not None else np.full(len(qcols), np.nan) for d in dists[label]])
+        quant = sc["quantiles"]
         frame = pd.DataFrame({"issue_id": list(sub.issues), "model": label, "prediction": sc["prediction"],
                               "outcome": y, "mean": sc["mean"]})
         frame[qcols] = quant
@@ -267,8 +268,9 @@ def _score(sub: Scenario, labels: list[str], dists: Mapping[str, list], fold: np
         for k in ("abs_error", "crps", "hit"):
             frame[k] = sc[k]
         frames.append(frame)
-        draws[label] = resampled_means(np.column_stack([sc[k] for k in SCORES]), counts, group_index)
-    col = {k: i for i, k in enumerate(SCORES)}
+        draws[label] = resampled_means(np.column_stack([sc[k] for k in (*SCORES, *PIT_SCORES)]), counts,
+                                       group_index)
+    col = {k: i for i, k in enumerate((*SCORES, *PIT_SCORES))}
     rows = []
     for label in labels:
         sc, dr = scores[label], draws[label]
@@ -280,7 +282,8 @@ def _score(sub: Scenario, labels: list[str], dists: Mapping[str, list], fold: np
                  "cover50": (np.nanmean(sc["cover50"]), dr[:, col["cover50"]]),
                  "cover80": (np.nanmean(sc["cover80"]), dr[:, col["cover80"]]),
                  "cover90": (np.nanmean(sc["cover90"]), dr[:, col["cover90"]]),
-                 "hit": (np.nanmean(sc["hit"]), dr[:, col["hit"]])}
+                 "hit": (np.nanmean(sc["hit"]), dr[:, col["hit"]]),
+                 **{k: (np.nanmean(sc[k]), dr[:, col[k]]) for k in PIT_SCORES}}
         for key, (value, boot) in stats.items():
             lo, hi = percentile_interval(boot)
             row.update({key: float(value), f"{key}_low": lo, f"{key}_high": hi})

@@ -130,32 +130,42 @@ class Predictive:
 
     def quantile(self, alpha: float) -> float:
         """min{z in [lower, upper] : F(z) ≥ alpha}."""
-        eps = 1e-12
-        below = 0.0                     # F just left of the current segment's start
-        start = self.lower
-        phi_lo = self._phi(self.lower) if self.c > 0 else 0.0
-        for a, p in zip(list(self.atoms) + [math.inf], list(self.probs) + [0.0]):
-            end = min(a, self.upper)
-            # continuous part on (start, end)
-            if self.c > 0 and end > start:
-                f_end = below + self.c * (self._phi(end) - self._phi(start))
-                if f_end >= alpha - eps:
-                    target = self._phi(start) + (alpha - below) / self.c
-                    target = min(max(target, phi_lo), 1.0)
-                    z = _laplace_ppf(min(max(target, 1e-300), 1.0 - 1e-16), self.mu, self.b) \
-                        if 0.0 < target < 1.0 else (start if target <= 0 else end)
-                    return float(min(max(z, start), end))
-                below = f_end
-            if a is math.inf or a > self.upper:
-                break
-            below += p
-            if below >= alpha - eps:
-                return float(a)
-            start = a
-        return float(self.upper)
+        return float(self.quantiles((alpha,))[0])
 
     def quantiles(self, levels=QUANTILE_LEVELS) -> np.ndarray:
-        return np.array([self.quantile(q) for q in levels])
+        """q(α) for every α in ``levels``, in one pass over the atoms: α falls either inside the jump
+        of an atom (q = the atom) or on the continuous part between two atoms (q = Φ⁻¹ there)."""
+        alpha = np.asarray(levels, dtype=float)
+        eps = 1e-12
+        cum = np.cumsum(self.probs)                          # atom mass up to and including atom k
+        if self.c > 0:
+            phi_lo = self._phi(self.lower)
+            cont = self.c * (np.array([self._phi(a) for a in self.atoms]) - phi_lo)
+        else:
+            phi_lo, cont = 0.0, np.zeros(len(self.atoms))
+        f_right = cum + cont                                  # F(a_k)
+        f_left = f_right - self.probs                         # F(a_k−)
+        k = np.searchsorted(f_right, alpha - eps, side="left")   # first atom with F(a_k) ≥ α
+        out = np.empty(len(alpha))
+        for j, (a, kk) in enumerate(zip(alpha, k)):
+            if kk < len(self.atoms) and f_left[kk] < a - eps:
+                out[j] = self.atoms[kk]                       # inside the atom's jump
+                continue
+            if self.c <= 0:
+                out[j] = self.atoms[min(kk, len(self.atoms) - 1)] if len(self.atoms) else self.mu
+                continue
+            below = cum[kk - 1] if kk > 0 else 0.0            # atom mass left of the segment
+            target = phi_lo + (a - below) / self.c
+            start = self.atoms[kk - 1] if kk > 0 else self.lower
+            end = self.atoms[kk] if kk < len(self.atoms) else self.upper
+            if target <= 0.0:
+                z = start
+            elif target >= 1.0:
+                z = end
+            else:
+                z = _laplace_ppf(target, self.mu, self.b)
+            out[j] = min(max(z, start, self.lower), end, self.upper)
+        return out
 
     def median(self) -> float:
         return self.quantile(0.5)
