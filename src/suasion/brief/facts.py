@@ -403,6 +403,62 @@ def trend_statement(data: BriefData) -> Statement | None:
     return Statement(text, "model estimates per year", "", [formats.score(first[1]), formats.score(last[1])])
 
 
+def meeting_objectives(data: BriefData) -> list[Statement]:
+    """What the principal wants from the meeting, from the numbers."""
+    from suasion.brief.gather import best_levers
+
+    b, p, t = data.broker, data.principal, data.target
+    if b is None:
+        return []
+    out = []
+    mover = _row(data.movers, "source", b)
+    if mover is not None and float(mover["score"]) > 0:
+        out.append(Statement(
+            f"Ask {ref(b)} to use its leverage over {ref(t)} on {possessive(ref(p))} behalf: "
+            f"{formats.score(mover['score'])}, rank {int(mover['rank'])} among the states with leverage over "
+            f"{ref(t)}.", numbers=[formats.score(mover["score"]), str(int(mover["rank"]))]))
+    levers = data.levers.get(b)
+    if levers is not None and len(levers):
+        best = best_levers(levers, 1)
+        text = f"Raise {possessive(ref(p))} pull over {ref(b)}, now {formats.score(float(levers['pull'].iloc[0]))}"
+        numbers = [formats.score(float(levers["pull"].iloc[0]))]
+        if len(best):
+            lever = best.iloc[0]
+            text += (f"; the offer that buys most is {lever_phrase(lever)} "
+                     f"({formats.signed(float(lever['marginal_pull']))} per {lever['unit']})")
+            numbers.append(formats.signed(float(lever["marginal_pull"])))
+        out.append(Statement(text + ".", numbers=numbers))
+    fc = main_issue(data)
+    if fc is not None and data.positions is not None:
+        pos = {str(r["actor"]): float(r["position"]) for r in
+               data.positions[data.positions["issue"] == fc["issue"]].to_dict("records")}
+        if b in pos and p in pos:
+            out.append(Statement(
+                f"Move {ref(b)} on {fc['issue']}: its position is {formats.amount(pos[b])}, "
+                f"{possessive(ref(p))} {formats.amount(pos[p])}, the forecast {formats.amount(fc['forecast'])}.",
+                numbers=[formats.amount(pos[b]), formats.amount(pos[p]), formats.amount(fc["forecast"])]))
+    return out
+
+
+def meeting_background(data: BriefData) -> list[str]:
+    """Short background lines on the broker (staccato), from the broker table and the dyad history."""
+    b, p = data.broker, data.principal
+    row = _row(data.brokers, "broker", b) if b else None
+    out = []
+    if row is not None:
+        out.append(f"{ref(b, start=True)} ranks {formats.ordinal(int(row['rank']))} of {len(data.brokers)} brokers "
+                   f"for {ref(p)} over {ref(data.target)} (score {formats.score(row['score'])}).")
+        out.append(f"{possessive(ref(p, start=True))} leverage over {ref(b)}: "
+                   f"{formats.score(row['leverage_from_principal'])}; {possessive(ref(b))} dependence on "
+                   f"{ref(p)}: {formats.score(row['dependence_on_principal'])}; UN voting alignment "
+                   f"{formats.ratio(row['alignment'])}.")
+    first, last = trend_ends(data.broker_history, b, p)
+    if first is not None and last is not None:
+        out.append(f"{possessive(ref(b, start=True))} leverage over {ref(p)}: {formats.score(first[1])} in "
+                   f"{first[0]}, {formats.score(last[1])} in {last[0]}.")
+    return out
+
+
 # --------------------------------------------------------------------------- assembly
 
 
@@ -435,19 +491,18 @@ def bottom_line(data: BriefData) -> list[Statement]:
     """At most four statements, each backed by numbers shown elsewhere in the brief."""
     out: list[Statement] = []
     if data.kind == "country":
-        for make in (leader_statement, reach_statement, trend_statement):
-            s = make(data)
-            if s is not None:
-                out.append(Statement(s.text.split(" Under other")[0], numbers=s.numbers))
-        return out[:4]
+        return [Statement(s.text.split(" Under other")[0], numbers=s.numbers) for s in key_points(data)][:4]
     own = own_statement(data)
     if own is not None:
         out.append(Statement(own.text.split(" It is ")[0], numbers=own.numbers))
     if data.kind == "meeting" and data.broker is not None:
-        b = broker_statement(data, data.broker)
-        if b is not None:
-            out.append(Statement(b.text.split(f" {ref(data.principal, start=True)} could offer")[0],
-                                 numbers=b.numbers))
+        row = _row(data.brokers, "broker", data.broker)
+        if row is not None:
+            out.append(Statement(
+                f"{ref(data.broker, start=True)} holds {formats.score(row['leverage_over_target'])} over "
+                f"{ref(data.target)}; {possessive(ref(data.principal))} pull on it is "
+                f"{formats.score(row['pull_from_principal'])}.",
+                numbers=[formats.score(row["leverage_over_target"]), formats.score(row["pull_from_principal"])]))
     elif data.brokers is not None and not data.brokers.empty:
         row = data.brokers.iloc[0]
         if float(row["score"]) > float(row["direct_leverage"]):
@@ -471,8 +526,6 @@ def key_points(data: BriefData) -> list[Statement]:
     """Three to five key points with their evidence basis and confidence."""
     if data.kind == "country":
         makers = [leader_statement, reach_statement, trend_statement, events_statement, register_statement]
-        if data.principal is not None:
-            makers.insert(2, own_statement)
     elif data.kind == "meeting":
         makers = [lambda d: broker_statement(d, d.broker), leader_statement, own_statement, forecast_statement,
                   events_statement, register_statement]

@@ -83,7 +83,7 @@ def charts(data: BriefData) -> dict[str, str]:
 def context(data: BriefData, marking: str, command: str, version: str, bottom_line: list[facts.Statement],
             key_points: list[facts.Statement]) -> dict[str, Any]:
     """Everything the templates use."""
-    from suasion.brief.gather import FORECAST_LEVEL, best_levers
+    from suasion.brief.gather import FORECAST_LEVEL, MENU_LEVERS, best_levers
 
     return {
         "d": data,
@@ -106,6 +106,13 @@ def context(data: BriefData, marking: str, command: str, version: str, bottom_li
         "history_rows": history_rows,
         "forecast_rows": forecast_rows,
         "principal_is_bloc": facts.suasion_is_bloc(data.principal),
+        "objectives": facts.meeting_objectives(data) if data.kind == "meeting" else [],
+        "background": facts.meeting_background(data) if data.kind == "meeting" else [],
+        "menu_levers": MENU_LEVERS,
+        "broker_mover": facts._row(data.movers, "source", data.broker) if data.broker else None,
+        "broker_row": facts._row(data.brokers, "broker", data.broker) if data.broker else None,
+        "broker_channels": broker_channels(data),
+        **trend_table(data),
     }
 
 
@@ -129,6 +136,28 @@ def forecast_rows(data: BriefData) -> tuple[list[str], list[tuple[dict[str, Any]
     rows = [(r, {a: positions[(a, r["issue"])] for a in actors if (a, r["issue"]) in positions})
             for r in data.forecast.to_dict("records")]
     return actors, rows
+
+
+def broker_channels(data: BriefData) -> list[tuple[str, float, str]]:
+    """(channel, contribution, input basis) of the broker's leverage over the target, largest first."""
+    from suasion.brief.estimative import evidence_basis
+
+    row = facts._row(data.movers, "source", data.broker) if data.broker else None
+    if row is None:
+        return []
+    values = facts.channel_values(row)
+    return [(c, v, evidence_basis(row["data_years"].get(c), data.year))
+            for c, v in sorted(values.items(), key=lambda kv: (-kv[1], kv[0])) if v > 0]
+
+
+def trend_table(data: BriefData) -> dict[str, Any]:
+    """Years and, per source, its leverage over the target in each year (country brief)."""
+    if data.trends is None or data.trends.empty:
+        return {"trend_years": [], "trend_rows": []}
+    years = sorted({int(y) for y in data.trends["year"]})
+    scores = {(str(r["source"]), int(r["year"])): float(r["score"]) for r in data.trends.to_dict("records")}
+    sources = list(dict.fromkeys(str(s) for s in data.trends["source"]))
+    return {"trend_years": years, "trend_rows": [(s, [scores.get((s, y)) for y in years]) for s in sources]}
 
 
 def _index(frame: Any, column: str) -> dict[str, dict[str, Any]]:
