@@ -8,11 +8,17 @@ import pandas as pd
 from suasion.panel.schema import CHANNEL_NAMES, CHANNELS_BY_NAME, MONADIC_VARIABLES
 from suasion.panel.store import Panel
 
+#: Channels of the second-edition panel. A constructed world leaves them missing unless ``flows``
+#: gives them, so that the hand-worked results (written before they existed) stay what they were.
+SECOND_EDITION = frozenset({"remittances", "migrants", "china_debt", "diplomatic_rep", "pta_count", "pta_depth",
+                            "pta_fbic_index", "us_training", "us_training_cost"})
+
 
 def make_panel(actors: list[str], years: list[int], flows: dict[str, dict[tuple[str, str], float]] | None = None,
                monadic: dict[str, dict[str, float]] | None = None, missing: dict[str, list[tuple[str, str]]] | None = None,
                carried: dict[str, dict[tuple[str, str], int]] | None = None) -> Panel:
-    """A panel with the same values every year: zeros except ``flows[channel][(a, b)]``.
+    """A panel with the same values every year: zeros except ``flows[channel][(a, b)]`` (the
+    second-edition channels: missing unless ``flows`` names them).
 
     Monadic variables default to 1 (gdp 1000, milex 100, milper 10, cinc 0.01, population 1e6)
     unless given in ``monadic[var][actor]``.
@@ -23,6 +29,10 @@ def make_panel(actors: list[str], years: list[int], flows: dict[str, dict[tuple[
     grid = np.broadcast_to(yr.astype(np.int16)[:, None, None], (y, n, n))
     values, observed = {}, {}
     for name in CHANNEL_NAMES:
+        if name in SECOND_EDITION and name not in (flows or {}):
+            values[name] = np.full((y, n, n), np.nan)
+            observed[name] = np.full((y, n, n), -1, dtype=np.int16)
+            continue
         v = np.zeros((y, n, n))
         for (a, b), val in (flows or {}).get(name, {}).items():
             v[:, pos[a], pos[b]] = val
