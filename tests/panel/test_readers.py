@@ -13,6 +13,7 @@ import pytest
 from suasion.errors import InputFileError
 from suasion.panel.build import DenseBuilder
 from suasion.panel.sources import agreements, diplomacy, dots, fmtr, hrt, people
+from suasion.panel.sources.base import DyadicSource
 from tests.conftest import FIXTURES
 
 RAW = FIXTURES / "panel_raw"
@@ -134,9 +135,9 @@ def test_builder_basis_carry_and_nan_cells():
     b = DenseBuilder(["AAA", "BBB"], years, np.ones((4, 2), dtype=bool))
     frame = pd.DataFrame({"source": ["AAA", "AAA"], "target": ["BBB", "BBB"], "year": [2018, 2019],
                           "value": [5.0, 6.0], "basis": [2, 5]})
-    b.add(dots.DyadicSource("exports", frame))
+    b.add(DyadicSource("exports", frame))
     depth = pd.DataFrame({"source": ["AAA"], "target": ["BBB"], "year": [2019], "value": [np.nan]})
-    b.add(dots.DyadicSource("pta_depth", depth, zero_years={y: None for y in years}, carry=False))
+    b.add(DyadicSource("pta_depth", depth, zero_years={y: None for y in years}, carry=False))
     b.finish({})
     assert b.basis["exports"][:, 0, 1].tolist() == [2, 5, 5, 5]          # carried with the value
     assert b.observed["exports"][:, 0, 1].tolist() == [2018, 2019, 2019, 2019]
