@@ -58,13 +58,16 @@ def _check_max_carry(max_carry: int | None) -> None:
 
 def _model_weights(panel: Panel | None, model: str) -> tuple[object, dict[str, float]]:
     from suasion.leverage import fbic as fbic_mod
-    from suasion.leverage.engine import resolve_model
+    from suasion.leverage.engine import resolve_model_with
 
     if str(model).strip().lower() == "fbic":
         return "fbic", {c: 1.0 for c in fbic_mod.FBIC_CHANNELS}
     if panel is None:
-        panel = load_panel(years=(_panel_last_year(), _panel_last_year()))
-    resolved = resolve_model(model, panel)
+        from suasion.panel.store import user_channel_meta
+
+        resolved = resolve_model_with(model, user_channel_meta())
+    else:
+        resolved = resolve_model_with(model, panel.channel_meta)
     return resolved, dict(zip(resolved.names, resolved.weights()))
 
 
@@ -267,7 +270,7 @@ def _one_actor(actor: str, year: int | None, model: str, top: int | None, panel:
         for bloc in listed_blocs(year, exclude=exclude):
             if is_bloc_actor:
                 continue  # two blocs at once may overlap; bloc-to-bloc rows are not listed
-            bt, bt_t = year_tensor(panel, year, model, (bloc,), max_carry)
+            bt, bt_t = year_tensor(panel, year, model, (bloc,), max_carry, cache=False)
             i, j = bt.index(bloc), bt.index(code)
             if not bt.exists[bt_t, i]:
                 continue

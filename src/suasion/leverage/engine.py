@@ -74,6 +74,11 @@ class LeverageTensor:
 def resolve_model(model: str, panel: Panel) -> SuasionModel | str:
     """``"suasion"`` (the current version, suasion-2), ``"suasion-2"`` or ``"suasion-1"`` (plus the
     panel's user channels), or ``"fbic"``."""
+    return resolve_model_with(model, panel.channel_meta)
+
+
+def resolve_model_with(model: str, channel_meta: dict[str, dict]) -> SuasionModel | str:
+    """:func:`resolve_model` from channel metadata alone (user channels are those marked ``user``)."""
     key = str(model).strip().lower()
     if key == "fbic":
         return "fbic"
@@ -83,7 +88,7 @@ def resolve_model(model: str, panel: Panel) -> SuasionModel | str:
     extra = tuple(
         ChannelSpec(name, float(meta.get("weight") or 0.1), user_channel_kappa(meta.get("scale")),
                     meta.get("description") or name, meta.get("description") or "user channel", "user")
-        for name, meta in panel.channel_meta.items() if meta.get("user"))
+        for name, meta in channel_meta.items() if meta.get("user"))
     if not extra:
         return base
     # user channels keep their own weight next to the model's (renormalised to sum to 1)
@@ -297,12 +302,13 @@ def year_inputs(panel: Panel, year: int, model: str = "suasion", max_carry: int 
 
 
 def year_tensor(panel: Panel, year: int, model: str = "suasion", blocs: tuple[str, ...] = (),
-                max_carry: int | None = None) -> tuple[LeverageTensor, int]:
+                max_carry: int | None = None, cache: bool = True) -> tuple[LeverageTensor, int]:
     """The tensor for the years a query about ``year`` needs, and the index of ``year`` in it.
 
     Scores and flags for ``year`` equal those of the full tensor. The suasion models compute
     their inputs over the years their trailing windows need and the model over ``year`` alone;
     FBIC, whose moving averages are taken after the indicators, computes the window.
+    ``cache=False`` computes without keeping the result (one-off bloc rows).
     """
     panel.year_index(int(year))
     if str(model).strip().lower() == "fbic":
@@ -320,9 +326,10 @@ def year_tensor(panel: Panel, year: int, model: str = "suasion", blocs: tuple[st
         except ValueError as exc:
             raise SuasionError(f"{exc}; use blocs that do not share members") from None
     result = suasion_tensor(inputs, resolved)
-    if len(_CACHE) >= _CACHE_SIZE:
-        _CACHE.pop(next(iter(_CACHE)))
-    _CACHE[key] = (panel, result)
+    if cache:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = (panel, result)
     return result, 0
 
 

@@ -328,31 +328,32 @@ def _read_panel_files(path: Path, years: tuple[int, int] | None = None,
     lookup = pd.Index(actors)
     dyad_file = pq.ParquetFile(path / "dyads.parquet")
     present = set(dyad_file.schema_arrow.names)
-    columns = ["source", "target", "year"]
-    for name in wanted:
-        if name in present:
-            columns += [name, f"{name}_year"] + ([f"{name}_basis"] if f"{name}_basis" in present else [])
     whole = first == int(files.years[0]) and last == int(files.years[-1])
-    exact = whole
+    groups: list[int] | None = None
     if files.year_groups and not whole:
         groups = sorted({g for y in range(first, last + 1) for g in files.year_groups.get(y, [])})
-        dyads = dyad_file.read_row_groups(groups, columns=columns)
-        exact = files.observed is not None  # one row group per year: nothing else was read
-    else:
-        dyads = dyad_file.read(columns=columns)
-    year_col = dyads.column("year").to_numpy()
+    keep = None
+    exact = whole or (groups is not None and files.observed is not None)  # one row group per year
+
+    def read(columns: list[str]):  # one channel at a time keeps the decoded columns small
+        table = (dyad_file.read_row_groups(groups, columns=columns) if groups is not None
+                 else dyad_file.read(columns=columns))
+        return table if keep is None else table.filter(keep)
+
     if not exact:
         import pyarrow.compute as pc
 
-        keep = pc.and_(pc.greater_equal(dyads.column("year"), first), pc.less_equal(dyads.column("year"), last))
-        dyads = dyads.filter(keep)
-        year_col = dyads.column("year").to_numpy()
+        years_read = read(["year"]).column("year")
+        keep = pc.and_(pc.greater_equal(years_read, first), pc.less_equal(years_read, last))
+    keys = read(["source", "target", "year"])
+    year_col = keys.column("year").to_numpy()
     years_arr = np.arange(first, last + 1, dtype=np.int64)
     n_y, n_a = len(years_arr), len(actors)
 
-    src = _codes(dyads.column("source"), lookup)
-    tgt = _codes(dyads.column("target"), lookup)
+    src = _codes(keys.column("source"), lookup)
+    tgt = _codes(keys.column("target"), lookup)
     flat = ((year_col.astype(np.int64) - first) * n_a + src) * n_a + tgt
+    del keys, src, tgt, year_col
     values: dict[str, np.ndarray] = {}
     observed: dict[str, np.ndarray] = {}
     basis: dict[str, np.ndarray] = {}
@@ -360,14 +361,17 @@ def _read_panel_files(path: Path, years: tuple[int, int] | None = None,
         v = np.full(n_y * n_a * n_a, np.nan)
         oy = np.full(n_y * n_a * n_a, -1, dtype=np.int16)
         if name in present:
-            v[flat] = dyads.column(name).to_numpy()  # nulls -> NaN
-            oy[flat] = dyads.column(f"{name}_year").fill_null(-1).to_numpy()
-            if f"{name}_basis" in present:
+            has_basis = f"{name}_basis" in present
+            part = read([name, f"{name}_year"] + ([f"{name}_basis"] if has_basis else []))
+            v[flat] = part.column(name).to_numpy()  # nulls -> NaN
+            oy[flat] = part.column(f"{name}_year").fill_null(-1).to_numpy()
+            if has_basis:
                 b = np.full(n_y * n_a * n_a, -1, dtype=np.int8)
-                b[flat] = dyads.column(f"{name}_basis").fill_null(-1).to_numpy()
+                b[flat] = part.column(f"{name}_basis").fill_null(-1).to_numpy()
                 b = b.reshape(n_y, n_a, n_a)
                 b.setflags(write=False)
                 basis[name] = b
+            del part
         v = v.reshape(n_y, n_a, n_a)
         oy = oy.reshape(n_y, n_a, n_a)
         v.setflags(write=False)
@@ -467,6 +471,27 @@ def _cached_with_users(path: str, years: tuple[int, int] | None, channels: tuple
     return hit
 
 
+def _user_meta(folder: Path, name: str) -> dict[str, Any]:
+    info: dict[str, Any] = {}
+    meta_path = folder / f"{name}.json"
+    if meta_path.is_file():
+        info = json.loads(meta_path.read_text(encoding="utf-8"))
+    scale = info.get("scale", "count")
+    return {"unit": info.get("unit", ""), "description": info.get("description", ""),
+            "source_id": "user", "symmetric": False, "user": True,
+            "scale": None if scale in (None, "none") else scale,
+            "weight": info.get("weight", 0.1), "marking": info.get("marking")}
+
+
+def user_channel_meta() -> dict[str, dict[str, Any]]:
+    """The metadata of every user channel (name -> unit, scale, weight, ...), from its files only."""
+    folder = user_channels_dir()
+    if not folder.is_dir():
+        return {}
+    return {p.stem: _user_meta(folder, p.stem) for p in sorted(folder.glob("*.parquet"))
+            if not p.name.startswith(".") and p.stem not in CHANNELS_BY_NAME}
+
+
 def _merge_user_channels(panel: Panel, folder: Path) -> Panel:
     import pyarrow.parquet as pq
 
@@ -499,15 +524,7 @@ def _merge_user_channels(panel: Panel, folder: Path) -> Panel:
         v.setflags(write=False)
         oy.setflags(write=False)
         values[name], observed[name] = v, oy
-        info: dict[str, Any] = {}
-        meta_path = folder / f"{name}.json"
-        if meta_path.is_file():
-            info = json.loads(meta_path.read_text(encoding="utf-8"))
-        scale = info.get("scale", "count")
-        meta[name] = {"unit": info.get("unit", ""), "description": info.get("description", ""),
-                      "source_id": "user", "symmetric": False, "user": True,
-                      "scale": None if scale in (None, "none") else scale,
-                      "weight": info.get("weight", 0.1)}
+        meta[name] = _user_meta(folder, name)
         channels.append(name)
     return replace(panel, channels=tuple(channels), values=values, observed_year=observed,
                    channel_meta=meta)
