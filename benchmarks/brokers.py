@@ -84,9 +84,10 @@ def main() -> None:
     args = parser.parse_args()
 
     panel = load_panel()
-    runs = [all_pairs(panel, args.year, args.model) for _ in range(args.repeat)]
-    scores, move, press, indirect, _ = runs[-1]
-    times = [r[-1] for r in runs]
+    times = []
+    for _ in range(args.repeat):           # keep only the last result: each run's tables are 7 M numbers
+        scores, move, press, indirect, seconds = all_pairs(panel, args.year, args.model)
+        times.append(seconds)
     n = move.shape[0]
     print(f"{n} states in {args.year} ({args.model}): {n * (n - 1):,} (principal, target) pairs, "
           f"{n * (n - 1) * (n - 2):,} (principal, broker, target) scores")

@@ -54,7 +54,7 @@ def brokers(principal: str, target: str, year: int | None = None, top: int | Non
     ip, it = pnet.index(p), tnet.index(t)
     tensor = tnet.tensor
     rows = []
-    for b in order:
+    for b in order if not top else order[:int(top)]:
         contributions = tensor.contributions[:, tnet.t, b, it]
         observed = tensor.observed_year[:, tnet.t, b, it]
         align = pnet.alignment[ip, b]
@@ -78,7 +78,7 @@ def brokers(principal: str, target: str, year: int | None = None, top: int | Non
                                            ("model", routes.model)), start=2):
         frame.insert(pos, column, value)
     frame.attrs.update({"direct": routes.direct, "two_hop": total})
-    return frame if not top else frame.head(int(top))
+    return frame
 
 
 def _flag(observed_year: int, year: int) -> str:
