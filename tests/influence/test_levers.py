@@ -13,7 +13,7 @@ from suasion.influence import incentives
 from suasion.influence.counterfactual import apply_changes, parse_change
 from suasion.influence.levers import column_gradient
 from suasion.influence.network import influence_network
-from tests.influence.worlds import YEAR, world
+from tests.influence.worlds import YEAR, without_channels, world
 
 NEW = {
     "remittances": {("FRA", "TUR"): 5.0, ("USA", "TUR"): 15.0},
@@ -63,8 +63,10 @@ def test_every_lever_matches_the_full_model(model: str) -> None:
         assert "work visas" not in levers and "a diplomatic upgrade" not in levers
         assert "official finance and loans" in levers
     else:
-        assert {"remittance corridor", "work visas", "a training programme", "a diplomatic upgrade",
-                "a trade agreement", "official lending"} <= levers
+        assert {"remittance corridor", "work visas", "a diplomatic upgrade", "a trade agreement",
+                "official lending"} <= levers
+        # FRA's training is not measured (only the USA's is): no upper bound dressed as an estimate
+        assert "a training programme" not in levers and "a training programme" in menu.attrs["not_offered"]
     assert (menu["marginal_pull"].diff().dropna() <= 1e-15).all()          # best first
 
 
@@ -84,16 +86,25 @@ def test_units_caps_and_data_years_by_hand() -> None:
     assert "USD 2,500 per migrant" in visas["unit"] and visas["data_year"] == YEAR
     # market access: 1% of TUR's exports (50 to FRA): USD 0.5 m
     assert rows[("market access", "expand", None)]["unit_size"] == pytest.approx(0.5)
-    # training: FRA's training of TUR is not measured (only the US's is); the lever says so
-    training = rows[("a training programme", "expand", None)]
-    assert pd_isna(training["data_year"]) and "upper bound" in training["note"]
-    assert training["whatif"] == "FRA>TUR us_training +100"
     # ties: ambassador level, and a trade agreement as deep as FRA's median one (4)
     assert rows[("a diplomatic upgrade", "new tie", None)]["whatif"] == "FRA>TUR diplomatic_rep =1"
     assert rows[("a trade agreement", "new tie", None)]["whatif"] == "FRA-TUR pta_count =1; FRA-TUR pta_depth =4"
     # finance: TUR owes CHN USD 50 m; FRA can refinance all of it (not USD 100 m)
     finance = rows[("official lending", "substitute", "CHN")]
     assert finance["unit_size"] == pytest.approx(50.0) and finance["whatif"] == "FRA>TUR oof +50; CHN>TUR china_debt -50"
+
+
+def test_training_programme_for_the_principal_whose_training_is_measured() -> None:
+    """USA trains 300 of TUR's personnel: 100 more a year, valued against the full model."""
+    panel = menu_world()
+    menu = incentives("USA", "TUR", YEAR, panel=panel)
+    row = menu[menu["lever"] == "a training programme"].iloc[0]
+    assert row["whatif"] == "USA>TUR us_training +100" and row["current"] == 300.0 and row["data_year"] == YEAR
+    assert row["unit"] == "100 of TUR's military personnel trained a year"
+    base = influence_network(panel, YEAR)
+    pull = float(base.pull[base.index("USA"), base.index("TUR")])
+    finite = (pull_after(panel, row["whatif"], 1e-5, p="USA") - pull) / 1e-5
+    assert row["marginal_pull"] == pytest.approx(finite, rel=2e-3)
 
 
 def test_data_year_of_a_carried_flow() -> None:
@@ -139,11 +150,11 @@ def test_bloc_principal_levers_match_the_full_model() -> None:
 
 
 def test_levers_without_data_are_not_offered() -> None:
-    panel = world(second_edition=False)
+    panel = without_channels(world(), "migrants", "diplomatic_rep")
     menu = incentives("FRA", "TUR", YEAR, panel=panel)
-    assert "work visas" not in set(menu["lever"])
-    if "migrants" not in panel.values:
-        assert "work visas" in menu.attrs["not_offered"]
+    assert not {"work visas", "a diplomatic upgrade"} & set(menu["lever"])
+    assert {"work visas", "a diplomatic upgrade"} <= set(menu.attrs["not_offered"])
+    assert "remittance corridor" in set(menu["lever"])
 
 
 def test_gradient_from_an_empty_column_is_the_right_derivative() -> None:
@@ -161,8 +172,3 @@ def test_bad_incentive_requests() -> None:
     with pytest.raises(SuasionError, match="not fbic"):
         incentives("FRA", "TUR", YEAR, panel=panel, model="fbic")
 
-
-def pd_isna(value) -> bool:
-    import pandas as pd
-
-    return bool(pd.isna(value))

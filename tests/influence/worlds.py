@@ -48,6 +48,14 @@ def with_channels(panel: Panel, cells: dict[str, dict[tuple[str, str], float]] |
     return replace(panel, channels=channels, values=values, observed_year=observed, channel_meta=meta)
 
 
+def without_channels(panel: Panel, *names: str) -> Panel:
+    """``panel`` as a panel built before ``names`` existed: they are not in it at all."""
+    keep = tuple(c for c in panel.channels if c not in names)
+    return replace(panel, channels=keep, values={c: panel.values[c] for c in keep},
+                   observed_year={c: panel.observed_year[c] for c in keep},
+                   channel_meta={c: m for c, m in panel.channel_meta.items() if c not in names})
+
+
 def world(extra: dict | None = None, new: dict | None = None, actors: list[str] | None = None,
           monadic: dict | None = None, second_edition: bool = True, missing: tuple[str, ...] = ()) -> Panel:
     """FRA (principal) trades with TUR; TUR sells arms to PAK; CHN sells arms to PAK but has no tie

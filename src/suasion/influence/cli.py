@@ -129,7 +129,7 @@ def incentives_cmd(principal: str = PRINCIPAL,
     from suasion.influence import incentives
 
     frame = incentives(principal, broker, year, third_parties=third_parties, model=model)
-    not_offered = frame.attrs.get("not_offered", [])
+    not_offered = frame.attrs.get("not_offered", {})
     if top:
         frame = frame.head(top)
     if fmt is not OutputFormat.table:
@@ -147,7 +147,7 @@ def incentives_cmd(principal: str = PRINCIPAL,
                "the model's derivative for amounts, an exact recomputation for new ties; 'data' is the year "
                "the lever's data come from; column 'whatif' (--format csv|json) gives the change to try")
     if not_offered:
-        caption += f"; not offered (no data in this panel): {', '.join(not_offered)}"
+        caption += "; not offered: " + ", ".join(f"{lever} ({why})" for lever, why in not_offered.items())
     emit(table, fmt, title=f"What {first['principal']} can offer {first['broker']} ({first['year']}, {first['model']})",
          caption=caption)
 

@@ -36,7 +36,8 @@ work visas (suasion-2)                   10,000 work visas for B's nationals in 
                                          migrants and, at B's average remittance per migrant in P
                                          (B's average over all hosts if it has none in P), their
                                          remittances
-a training programme (suasion-2)         100 of B's military personnel trained by P a year
+a training programme (suasion-2)         100 of B's military personnel trained by P a year (only
+                                         where P's training is measured: the USA)
 defence cooperation agreement            one more agreement in force
 a joint exercise                         one more exercise together this year
 alliance commitment                      a defence pledge from P (if P has none)
@@ -115,6 +116,7 @@ class _Context:
     weight: dict[str, float]
     flows: dict[str, np.ndarray] = field(default_factory=dict)
     scales: dict[str, np.ndarray | None] = field(default_factory=dict)
+    not_offered: dict[str, str] = field(default_factory=dict)      # lever -> why
 
     @property
     def pull(self) -> float:
@@ -276,13 +278,16 @@ def _continuous(ctx: _Context, version: str, third_parties: int) -> list[dict]:
         src, dst = (ctx.principal, ctx.broker) if lever.sender == "P" else (ctx.broker, ctx.principal)
         panel_channel = _finance_channel(ctx, src, dst) if lever.channel == "finance" and version != "suasion-1" \
             else lever.panel_channel
-        note = ""
-        if lever.channel == "training" and ctx.principal != "USA":
-            note = "only US training is measured: other trainers count as 0, so the share is an upper bound"
+        if lever.channel == "training" and not np.isfinite(
+                ctx.panel.values[lever.panel_channel][ctx.ti][_members(ctx.principal, ctx.year, ctx.panel)]).any():
+            # only the USA's training is measured: for another principal the broker's other
+            # trainers would count as 0 and the lever's value would be an upper bound, not an estimate
+            ctx.not_offered[lever.label] = f"only the USA's training is measured, not {ctx.principal}'s"
+            continue
         rows.append(_row(ctx, lever.label, "expand", lever.channel, None,
                          float(ctx.flows[lever.channel][ctx.p, ctx.b]), unit, size,
                          ctx.observed(lever.channel, ctx.p, ctx.b), pull_gradient(ctx, entries) * size,
-                         "derivative", [_expression(panel_channel, src, dst, size)], note))
+                         "derivative", [_expression(panel_channel, src, dst, size)]))
         if lever.substitutable:
             rows.extend(_substitutes(ctx, version, lever, entries, size, unit, third_parties))
     if ctx.has("diaspora", "migrants"):
@@ -447,8 +452,8 @@ def incentives(principal: str, broker: str, year: int | None = None, third_parti
     ``data_year``, ``marginal_pull`` (change in P's pull over B per unit), ``method``
     (derivative or exact), ``at_stake`` (B's dependence on P in the channel now), ``whatif``
     (the changes that make the lever, for ``suasion whatif``), ``note`` and ``pull`` (P's pull
-    over B now, the same on every row). ``attrs["not_offered"]`` lists the levers the panel
-    has no data for.
+    over B now, the same on every row). ``attrs["not_offered"]`` maps the levers left out to
+    the reason (no data in the panel; P's training not measured).
     """
     from suasion.actors import is_bloc
     from suasion.leverage.engine import resolve_model
@@ -479,6 +484,7 @@ def incentives(principal: str, broker: str, year: int | None = None, third_parti
               "a training programme": ("training", "us_training"),
               "a diplomatic upgrade": ("diplomacy", "diplomatic_rep"),
               "a trade agreement": ("trade_agreements", "pta_count")}
-    frame.attrs["not_offered"] = [lever for lever, (channel, panel_channel) in wanted.items()
-                                  if channel in resolved.names and panel_channel not in panel.values]
+    frame.attrs["not_offered"] = {lever: "no data in this panel" for lever, (channel, panel_channel) in wanted.items()
+                                  if channel in resolved.names and panel_channel not in panel.values}
+    frame.attrs["not_offered"].update(ctx.not_offered)
     return frame
