@@ -86,7 +86,7 @@ def main() -> None:
     panel = load_panel()
     times = []
     for _ in range(args.repeat):           # keep only the last result: each run's tables are 7 M numbers
-        scores, move, press, indirect, seconds = all_pairs(panel, args.year, args.model)
+        _, move, press, indirect, seconds = all_pairs(panel, args.year, args.model)
         times.append(seconds)
     n = move.shape[0]
     print(f"{n} states in {args.year} ({args.model}): {n * (n - 1):,} (principal, target) pairs, "

@@ -396,8 +396,8 @@ def _discrete(ctx: _Context, version: str, blocs: tuple[str, ...], model: str) -
         level = float(np.nanmean(rep)) if np.isfinite(rep).any() else 0.0
         if not (np.nan_to_num(rep) >= 1).all():
             candidates.append(("a diplomatic upgrade", "diplomacy", [f"{p_code}>{b_code} diplomatic_rep =1"],
-                               f"{p_code}'s representation in {b_code} raised to ambassador level "
-                               f"(now {level:.2g} on the 0-1 scale)", level,
+                               (f"{p_code}'s representation in {b_code} raised to ambassador level "
+                                f"(now {level:.2g} on the 0-1 scale)"), level,
                                ctx.observed("diplomacy", ctx.p, ctx.b)))
     if version != "suasion-1" and ctx.has("trade_agreements", "pta_count", "pta_depth"):
         candidates.extend(_trade_agreement(ctx))
@@ -432,7 +432,7 @@ def _trade_agreement(ctx: _Context) -> list[tuple[str, str, list[str], str, floa
     if not depths.size:
         every = ctx.panel.values["pta_count"][ctx.ti]
         depths, whose = ctx.panel.values["pta_depth"][ctx.ti][np.nan_to_num(every) > 0], "the median agreement in force"
-    median = int(round(float(np.median(np.nan_to_num(depths))))) if depths.size else 0
+    median = round(float(np.median(np.nan_to_num(depths)))) if depths.size else 0
     return [("a trade agreement", "trade_agreements",
              [f"{p_code}-{b_code} pta_count =1", f"{p_code}-{b_code} pta_depth ={median}"],
              f"a new agreement of depth {median} of 7 ({whose})", 0.0, year)]
