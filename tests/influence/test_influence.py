@@ -1,4 +1,5 @@
-"""Brokers, paths, incentives and what-if on constructed worlds whose answer is known by hand."""
+"""Brokers and paths on constructed worlds whose answer is known by hand, and one story between
+them: the broker scores are the two-hop routes of paths, and the reach is the sum of the routes."""
 
 from __future__ import annotations
 
@@ -9,28 +10,11 @@ import numpy as np
 import pytest
 
 from suasion.errors import SuasionError
-from suasion.influence import brokers, incentives, influence_paths, whatif
-from suasion.influence.network import influence_network
-from suasion.influence.paths import indirect_influence
-from suasion.influence.counterfactual import ChangeSyntaxError, parse_change, read_changes
-from tests.leverage.worlds import make_panel
-
-YEAR = 2010
-ACTORS = ["FRA", "TUR", "CHN", "USA", "PAK"]
-
-
-def world(extra: dict | None = None):
-    """FRA (principal) trades with TUR; TUR sells arms to PAK; CHN sells arms to PAK but has no tie
-    with FRA; USA has no ties at all."""
-    flows = {
-        "exports": {("FRA", "TUR"): 200.0, ("TUR", "FRA"): 50.0},
-        "arms_tiv": {("TUR", "PAK"): 100.0, ("CHN", "PAK"): 300.0},
-    }
-    for channel, cells in (extra or {}).items():
-        flows.setdefault(channel, {}).update(cells)
-    return make_panel(ACTORS, [2008, 2009, YEAR], flows=flows,
-                      monadic={"gdp": {"TUR": 1000.0, "FRA": 5000.0, "PAK": 500.0},
-                               "cinc": {"TUR": 0.02, "PAK": 0.01}})
+from suasion.influence import brokers, influence_paths
+from suasion.influence.brokerage import all_broker_tables
+from suasion.influence.network import InfluenceModelError, influence_network
+from suasion.influence.paths import indirect_influence, indirect_reach, route_strength
+from tests.influence.worlds import YEAR, world
 
 
 def test_only_route_broker_ranks_first_and_unreachable_scores_zero() -> None:
@@ -43,9 +27,10 @@ def test_only_route_broker_ranks_first_and_unreachable_scores_zero() -> None:
     assert net.pull[net.index("FRA"), net.index("CHN")] == 0.0
     assert "CHN" not in set(table["broker"]) and "USA" not in set(table["broker"])
     row = table.iloc[0]
-    expected = np.sqrt(net.pull[net.index("FRA"), net.index("TUR")] * net.leverage[net.index("TUR"), net.index("PAK")])
+    expected = net.pull[net.index("FRA"), net.index("TUR")] * net.leverage[net.index("TUR"), net.index("PAK")]
     assert row["score"] == pytest.approx(expected)
     assert row["direct_leverage"] == pytest.approx(0.0)
+    assert row["model"] == "suasion-2"
 
 
 def test_pull_formula_by_hand() -> None:
@@ -57,12 +42,12 @@ def test_pull_formula_by_hand() -> None:
 
 
 def test_adding_a_channel_raises_broker_as_model_says() -> None:
-    """Aid from FRA to CHN makes CHN reachable; its new score is sqrt(new pull x L(CHN>PAK))."""
-    before = brokers("FRA", "PAK", YEAR, panel=world())
+    """suasion-1: aid from FRA to CHN makes CHN reachable; its new score is pull x L(CHN>PAK)."""
+    before = brokers("FRA", "PAK", YEAR, panel=world(), model="suasion-1")
     assert "CHN" not in set(before["broker"])
     changed = world({"oda": {("FRA", "CHN"): 50.0}})
-    after = brokers("FRA", "PAK", YEAR, panel=changed)
-    net = influence_network(changed, YEAR)
+    after = brokers("FRA", "PAK", YEAR, panel=changed, model="suasion-1")
+    net = influence_network(changed, YEAR, model="suasion-1")
     f, c, p = net.index("FRA"), net.index("CHN"), net.index("PAK")
     # by hand: CHN's only aid donor is FRA (s = H = 1); exposure 50 / 1000 (default GDP); g = x / (x + 0.02)
     x = 50 / 1000
@@ -71,135 +56,171 @@ def test_adding_a_channel_raises_broker_as_model_says() -> None:
     pull = (w_aid * dep + w_aid * dep) / 2 * (1 + 1) / 2
     assert net.pull[f, c] == pytest.approx(pull)
     row = after[after["broker"] == "CHN"].iloc[0]
-    assert row["score"] == pytest.approx(np.sqrt(pull * net.leverage[c, p]))
+    assert row["score"] == pytest.approx(pull * net.leverage[c, p])
     assert row["rank"] == 1 + int((after["score"] > row["score"]).sum())
+    assert row["model"] == "suasion-1"
 
 
-def test_incentive_marginals_match_finite_differences() -> None:
-    panel = world({"oda": {("FRA", "TUR"): 20.0, ("USA", "TUR"): 30.0}, "arms_tiv": {("USA", "TUR"): 40.0}})
-    menu = incentives("FRA", "TUR", YEAR, panel=panel)
-    base = influence_network(panel, YEAR)
-    f, t = base.index("FRA"), base.index("TUR")
-    ti = panel.year_index(YEAR)
-    checks = {"development aid": ("oda", ("FRA", "TUR"), 100.0),
-              "arms sales and co-production": ("arms_tiv", ("FRA", "TUR"), 100.0),
-              "market access": ("exports", ("TUR", "FRA"), 0.01 * 50.0),
-              "trade preferences": ("exports", ("FRA", "TUR"), 0.01 * 200.0)}
-    for lever, (channel, (a, b), unit) in checks.items():
-        row = menu[(menu["lever"] == lever) & (menu["kind"] == "expand")].iloc[0]
-        eps = unit * 1e-4
-        values = np.array(panel.values[channel], copy=True)
-        values[ti, panel.actor_index(a), panel.actor_index(b)] += eps
-        bumped = influence_network(panel.with_values(**{channel: values}), YEAR)
-        finite = (bumped.pull[f, t] - base.pull[f, t]) / eps * unit
-        assert row["marginal_pull"] == pytest.approx(finite, rel=1e-3, abs=1e-9), lever
-    # substitution of USA's aid by FRA's aid
-    sub = menu[(menu["lever"] == "development aid") & (menu["third_party"] == "USA")].iloc[0]
-    eps = 1e-3
-    values = np.array(panel.values["oda"], copy=True)
-    values[ti, panel.actor_index("FRA"), panel.actor_index("TUR")] += eps
-    values[ti, panel.actor_index("USA"), panel.actor_index("TUR")] -= eps
-    bumped = influence_network(panel.with_values(oda=values), YEAR)
-    assert sub["marginal_pull"] == pytest.approx((bumped.pull[f, t] - base.pull[f, t]) / eps * 100, rel=1e-3)
+def test_remittances_make_a_broker_under_suasion2_by_hand() -> None:
+    """SAU's only tie to PAK is the remittances PAK's workers send home: L(SAU>PAK) = g / 14, and
+    GBR, which gives SAU aid, reaches PAK through it."""
+    actors = ["GBR", "SAU", "PAK"]
+    panel = world(extra={"oda": {("GBR", "SAU"): 10.0}}, new={"remittances": {("SAU", "PAK"): 20.0}},
+                  actors=actors, monadic={"gdp": {"PAK": 1000.0, "SAU": 1000.0, "GBR": 1000.0}})
+    x = 20.0 / 1000.0                                        # remittances / PAK's GDP
+    g = x / (x + 0.02)                                       # kappa of suasion-2's remittances channel
+    net = influence_network(panel, YEAR)
+    s, p, gb = net.index("SAU"), net.index("PAK"), net.index("GBR")
+    assert net.leverage[s, p] == pytest.approx(g / 14)
+    table = brokers("GBR", "PAK", YEAR, panel=panel)
+    row = table.set_index("broker").loc["SAU"]
+    assert row["leverage_over_target"] == pytest.approx(g / 14)
+    assert row["channels"]["remittances"] == pytest.approx(g / 14)
+    assert row["score"] == pytest.approx(net.pull[gb, s] * g / 14)
+    assert row["channel_flags"]["remittances"] == "observed"
+    # suasion-1 has no remittances channel: SAU holds nothing over PAK there
+    with pytest.raises(SuasionError, match="no broker"):
+        brokers("GBR", "PAK", YEAR, panel=panel, model="suasion-1")
 
 
-def test_discrete_lever_is_exact_change() -> None:
-    panel = world()
-    menu = incentives("FRA", "TUR", YEAR, panel=panel)
-    row = menu[menu["lever"] == "defence cooperation agreement"].iloc[0]
-    ti = panel.year_index(YEAR)
-    values = np.array(panel.values["dca"], copy=True)
-    i, j = panel.actor_index("FRA"), panel.actor_index("TUR")
-    values[ti, i, j] += 1
-    values[ti, j, i] += 1
-    after = influence_network(panel.with_values(dca=values), YEAR)
-    base = influence_network(panel, YEAR)
-    assert row["marginal_pull"] == pytest.approx(after.pull[i, j] - base.pull[i, j])
+def test_broker_score_is_the_two_hop_route_of_paths() -> None:
+    panel = world({"oda": {("FRA", "CHN"): 50.0, ("FRA", "USA"): 5.0}, "arms_tiv": {("USA", "PAK"): 30.0}})
+    table = brokers("FRA", "PAK", YEAR, panel=panel)
+    routes = influence_paths("FRA", "PAK", YEAR, panel=panel, top=0)
+    two = routes[routes["hops"] == 2]
+    assert list(two["via"]) == list(table["broker"])                   # ranked the same
+    np.testing.assert_allclose(two["strength"].to_numpy(), table["score"].to_numpy(), rtol=1e-12)
+    for _, r in two.iterrows():
+        assert r["strength"] == pytest.approx(r["steps"][0] * r["steps"][1])
+    assert table["share"].sum() == pytest.approx(1.0)
+    assert routes.attrs["two_hop"] == pytest.approx(table["score"].sum())
+
+
+def test_aggregate_reach_is_the_sum_of_the_routes() -> None:
+    panel = world({"oda": {("FRA", "CHN"): 50.0, ("FRA", "USA"): 5.0, ("CHN", "TUR"): 40.0},
+                   "arms_tiv": {("USA", "PAK"): 30.0, ("TUR", "CHN"): 10.0}})
+    for hops in (2, 3):
+        routes = influence_paths("FRA", "PAK", YEAR, hops=hops, panel=panel, top=0)
+        indirect = routes[routes["hops"] >= 2]
+        assert routes.attrs["indirect"] == pytest.approx(indirect["strength"].sum(), rel=1e-12)
+        assert sum(routes.attrs["by_first_broker"].values()) == pytest.approx(routes.attrs["indirect"])
+        assert indirect["hops"].max() == hops
+    two = influence_paths("FRA", "PAK", YEAR, hops=2, panel=panel, top=0)
+    assert two.attrs["indirect"] == pytest.approx(brokers("FRA", "PAK", YEAR, panel=panel)["score"].sum())
+    # a three-hop route: FRA moves CHN, CHN moves TUR, TUR presses PAK, discounted by 1/2
+    three = influence_paths("FRA", "PAK", YEAR, hops=3, panel=panel, top=0).set_index("path")
+    net = influence_network(panel, YEAR)
+    f, c, t, p = (net.index(x) for x in ("FRA", "CHN", "TUR", "PAK"))
+    assert three.loc["FRA > CHN > TUR > PAK", "strength"] == pytest.approx(
+        0.5 * net.pull[f, c] * net.pull[c, t] * net.leverage[t, p])
 
 
 def test_indirect_influence_equals_simple_path_enumeration() -> None:
+    """All pairs at once by matrix powers = the sum over networkx's simple paths (first hops by
+    pull, the last by leverage, x alpha per intermediary after the first)."""
     rng = np.random.default_rng(3)
-    w = rng.uniform(0, 1, (7, 7)) * (rng.uniform(0, 1, (7, 7)) < 0.6)
-    np.fill_diagonal(w, 0)
+    n = 7
+    move = rng.uniform(0, 1, (n, n)) * (rng.uniform(0, 1, (n, n)) < 0.6)
+    press = rng.uniform(0, 1, (n, n)) * (rng.uniform(0, 1, (n, n)) < 0.6)
+    np.fill_diagonal(move, 0)
+    np.fill_diagonal(press, 0)
     alpha = 0.5
-    got = indirect_influence(w, 3, alpha)
-    g = nx.DiGraph()
-    for a, b in itertools.product(range(7), repeat=2):
-        if w[a, b] > 0:
-            g.add_edge(a, b, weight=w[a, b])
-    for p, t in itertools.permutations(range(7), 2):
+    got = indirect_influence(move, press, 3, alpha)
+    g = nx.complete_graph(n, create_using=nx.DiGraph)
+    for p, t in itertools.permutations(range(n), 2):
         total = 0.0
         for path in nx.all_simple_paths(g, p, t, cutoff=3):
             if len(path) >= 3:
-                total += alpha ** (len(path) - 2) * np.prod([w[a, b] for a, b in itertools.pairwise(path)])
+                total += route_strength(move[p], move, press[:, t], path[1:-1], alpha)
         assert got[p, t] == pytest.approx(total, abs=1e-12)
+        # the per-query vector form gives the same number
+        allowed = np.ones(n, dtype=bool)
+        allowed[[p, t]] = False
+        first, last = move[p] * allowed, press[:, t] * allowed
+        inner = move * allowed[:, None] * allowed[None, :]
+        assert indirect_reach(first, inner, last, 3, alpha) == pytest.approx(total, abs=1e-12)
 
 
-def test_paths_listing_and_aggregate() -> None:
-    panel = world()
+def test_all_broker_tables_equal_the_per_query_brokers() -> None:
+    panel = world({"oda": {("FRA", "CHN"): 50.0, ("FRA", "USA"): 5.0}, "arms_tiv": {("USA", "PAK"): 30.0}})
+    scores = all_broker_tables(panel, YEAR)
+    net = influence_network(panel, YEAR)
+    table = brokers("FRA", "PAK", YEAR, panel=panel).set_index("broker")
+    for b, row in table.iterrows():
+        assert scores[net.index("FRA"), net.index(b), net.index("PAK")] == pytest.approx(row["score"])
+    routes = influence_paths("FRA", "PAK", YEAR, panel=panel, top=0)
+    all_pairs = indirect_influence(net.pull, net.leverage, 3)
+    assert all_pairs[net.index("FRA"), net.index("PAK")] == pytest.approx(routes.attrs["indirect"])
+
+
+def test_paths_listing_and_direct_route() -> None:
+    panel = world({"arms_tiv": {("FRA", "PAK"): 5.0}})
     routes = influence_paths("FRA", "PAK", YEAR, panel=panel)
-    assert routes["path"].iloc[0] == "FRA > TUR > PAK"
     net = influence_network(panel, YEAR)
     f, t, p = net.index("FRA"), net.index("TUR"), net.index("PAK")
-    assert routes["strength"].iloc[0] == pytest.approx(0.5 * net.leverage[f, t] * net.leverage[t, p])
-    assert routes.attrs["indirect"] >= routes["strength"].iloc[0] - 1e-15
-    assert routes.attrs["direct"] == pytest.approx(0.0)
+    assert routes["path"].iloc[0] == "FRA > PAK"                       # the direct route is listed first here
+    assert routes.attrs["direct"] == pytest.approx(net.leverage[f, p]) and routes.attrs["direct"] > 0
+    row = routes.set_index("path").loc["FRA > TUR > PAK"]
+    assert row["strength"] == pytest.approx(net.pull[f, t] * net.leverage[t, p])
 
 
-def test_whatif_changes_a_copy_and_reports() -> None:
+def test_model_parameter() -> None:
     panel = world()
-    before = np.array(panel.values["exports"], copy=True)
-    result = whatif("FRA", "PAK", ["FRA>TUR trade +20%", "new dca TUR-PAK"], YEAR, panel=panel)
-    np.testing.assert_array_equal(panel.values["exports"], before)       # the panel itself is untouched
-    report = result.changes.set_index("channel")
-    assert report.loc["exports", "before"] == 200.0 and report.loc["exports", "after"] == pytest.approx(240.0)
-    assert report.loc["dca", "cells"] == 2
-    tur = result.leverage[result.leverage["source"] == "TUR"].iloc[0]
-    assert tur["after"] > tur["before"]              # a new DCA with the stronger TUR adds leverage over PAK
-    assert set(result.paths["state"]) == {"before", "after"}
-
-
-@pytest.mark.parametrize("text, expected", [
-    ("EU>TUR trade +20%", ("EU", "TUR", False, "exports", "relative", 0.2)),
-    ("USA>PAK aid -50%", ("USA", "PAK", False, "oda", "relative", -0.5)),
-    ("new defence cooperation agreement TUR-PAK", ("TUR", "PAK", True, "dca", "new", 1.0)),
-    ("CHN>PAK arms +300 in 2015", ("CHN", "PAK", False, "arms_tiv", "absolute", 300.0)),
-    ("Saudi_Arabia>PAK finance =0", ("Saudi Arabia", "PAK", False, "oof", "set", 0.0)),
-])
-def test_change_syntax(text: str, expected: tuple) -> None:
-    c = parse_change(text)
-    assert (c.source, c.target, c.both_directions, c.channel, c.kind, pytest.approx(c.amount)) == expected
-
-
-@pytest.mark.parametrize("text", ["EU TUR trade +20%", "EU>TUR trade", "EU>TUR tarde +5%", "new dca TUR"])
-def test_malformed_change_shows_syntax(text: str) -> None:
-    with pytest.raises(ChangeSyntaxError, match="expected|unknown channel"):
-        parse_change(text)
-
-
-def test_change_file_errors_name_the_line(tmp_path) -> None:
-    path = tmp_path / "changes.txt"
-    path.write_text("# scenario\nEU>TUR trade +20%\nEU TUR nonsense\n")
-    with pytest.raises(SuasionError, match=r"changes.txt, line 3"):
-        read_changes(path)
+    with pytest.raises(InfluenceModelError, match="not fbic"):
+        brokers("FRA", "PAK", YEAR, panel=panel, model="fbic")
+    with pytest.raises(InfluenceModelError, match="unknown model"):
+        influence_paths("FRA", "PAK", YEAR, panel=panel, model="suasion-9")
+    assert influence_paths("FRA", "PAK", YEAR, panel=panel, model="suasion-1")["model"].iloc[0] == "suasion-1"
 
 
 def test_bad_pairs() -> None:
     panel = world()
     with pytest.raises(SuasionError, match="both PAK"):
         brokers("PAK", "Pakistan", YEAR, panel=panel)
-    with pytest.raises(SuasionError, match="both FRA"):
-        incentives("FRA", "FRA", YEAR, panel=panel)
     with pytest.raises(SuasionError, match="no broker"):
         brokers("USA", "PAK", YEAR, panel=panel)            # USA reaches nobody
+    with pytest.raises(SuasionError, match="hops must be between 1 and 6"):
+        influence_paths("FRA", "PAK", YEAR, hops=0, panel=panel)
+    with pytest.raises(SuasionError, match="top must be >= 0"):
+        brokers("FRA", "PAK", YEAR, top=-5, panel=panel)
+    with pytest.raises(SuasionError, match="outside the panel"):
+        brokers("FRA", "PAK", 1990, panel=panel)
 
 
-def test_real_data_eu_pakistan_brokers() -> None:
+# ---------------------------------------------------------------------------------------------
+# the bundled panel
+
+
+def test_real_data_eu_pakistan_brokers_and_the_numbers_of_leverage_over() -> None:
+    from suasion.leverage.api import leverage_over
+
     table = brokers("EU", "PAK", 2010, top=10)
     members = {"FRA", "DEU", "GBR", "ITA", "SWE", "POL"}
     assert not members & set(table["broker"])
     assert {"USA", "CHN"} <= set(table["broker"].head(3))
     assert "TUR" in set(table["broker"])
     for key in ("broker", "score", "rank", "leverage_over_target", "pull_from_principal", "alignment",
-                "channels", "flags"):
+                "channels", "channel_flags", "data_years", "model"):
         assert key in table.columns
+    # one number everywhere: L(B>PAK) and L(EU>PAK) are those of leverage_over(PAK)
+    over = leverage_over("PAK", 2010).set_index("source")["score"]
+    for _, row in table.iterrows():
+        assert row["leverage_over_target"] == pytest.approx(over[row["broker"]], rel=1e-12)
+    assert table["direct_leverage"].iloc[0] == pytest.approx(over["EU"], rel=1e-12)
+    # and the broker table is the two-hop part of paths, in the same order
+    routes = influence_paths("EU", "PAK", 2010, hops=2, top=0)
+    two = routes[routes["hops"] == 2].head(10)
+    assert list(two["via"]) == list(table["broker"])
+    np.testing.assert_allclose(two["strength"].to_numpy(), table["score"].to_numpy(), rtol=1e-12)
+
+
+def test_real_data_bloc_target_uses_the_numbers_of_leverage_over() -> None:
+    from suasion.leverage.api import leverage_over
+
+    table = brokers("USA", "EU", 2010, top=5)
+    over = leverage_over("EU", 2010).set_index("source")["score"]
+    for _, row in table.iterrows():
+        assert row["leverage_over_target"] == pytest.approx(over[row["broker"]], rel=1e-12)
+    assert table["direct_leverage"].iloc[0] == pytest.approx(over["USA"], rel=1e-12)
+    with pytest.raises(SuasionError, match="FRA is a member of EU in 2010"):
+        brokers("EU", "FRA", 2010)

@@ -18,7 +18,7 @@ _API: dict[str, str] = {
     "whatif": "suasion.influence.counterfactual",
 }
 
-__all__ = sorted(_API)
+__all__ = ["brokers", "incentives", "influence_paths", "whatif"]
 
 
 def __getattr__(name: str) -> Any:  # names load lazily so that importing the package is cheap

@@ -7,17 +7,25 @@ Change expressions (one per ``--change`` or per line of a file; ``#`` starts a c
     new CHANNEL A-B [in YEAR]                   one more tie: new dca TUR-PAK
     new CHANNEL SOURCE>TARGET [in YEAR]         new alliance USA>PAK (a pledge from USA to PAK)
 
-``CHANGE`` is ``+N%`` / ``-N%`` (relative), ``+N`` / ``-N`` (absolute, in the channel's unit:
-USD m, TIV, count) or ``=N`` (set). Actors are codes or names without spaces (write
-``Saudi_Arabia`` or ``SAU``). Channels: ``trade`` (= ``exports``, goods from source to target),
-``aid`` (``oda``), ``finance`` (``oof``), ``arms`` (``arms_tiv``), ``dca`` (``defence
+``CHANGE`` is ``+N%`` / ``-N%`` (relative; a fall of more than 100 % is refused), ``+N`` /
+``-N`` (absolute, in the channel's unit: USD m, TIV, persons, count; a flow may not go below 0)
+or ``=N`` (set; 0/1 channels and the 0-1 diplomatic scale at most 1, trade-agreement depth at
+most 7). Actors are codes or names without spaces (write ``Saudi_Arabia`` or ``SAU``).
+Channels: ``trade`` (= ``exports``, goods from source to target), ``aid`` (``oda``),
+``finance`` (``oof``), ``debt`` (``china_debt``), ``arms`` (``arms_tiv``), ``dca`` (``defence
 cooperation agreement``), ``exercises``, ``alliance`` (``atop_defense``), ``troops``
-(``us_troops``), ``visits``, any other panel channel or user channel. Symmetric channels change
-in both directions. A bloc side applies the change to each member's flow: relative changes scale
+(``us_troops``), ``visits``, ``remittances`` (sent from source to target), ``migrants`` (or
+``diaspora``: the target's nationals living in the source), ``diplomacy`` (``diplomatic_rep``:
+the source's representation in the target, 1 = ambassador), ``trade agreement``
+(``pta_count``; depth ``pta_depth``), ``training`` (``us_training``: the target's personnel
+trained by the source), any other panel channel or user channel. Symmetric channels change in
+both directions. A bloc side applies the change to each member's flow: relative changes scale
 every member's flow, absolute changes are split in proportion to the members' current flows
 (equally when all are zero), and a new tie binds every member.
 
-Changes are applied to a copy of the panel; the bundled panel is never modified.
+Changes are applied to a copy of the panel; the bundled panel is never modified. The result
+reports each changed flow one direction at a time, and the leverage and pull each way between
+the actors of every change, before and after.
 """
 
 from __future__ import annotations
@@ -38,12 +46,27 @@ SYNTAX = ("expected 'SOURCE>TARGET CHANNEL +N%|-N%|+N|-N|=N [in YEAR]', 'A-B CHA
 
 ALIASES: dict[str, str] = {
     "trade": "exports", "exports": "exports", "aid": "oda", "oda": "oda", "finance": "oof", "oof": "oof",
-    "loans": "oof", "arms": "arms_tiv", "arms_tiv": "arms_tiv", "dca": "dca",
+    "loans": "oof", "lending": "oof", "debt": "china_debt", "china_debt": "china_debt",
+    "arms": "arms_tiv", "arms_tiv": "arms_tiv", "dca": "dca",
     "defence cooperation agreement": "dca", "defense cooperation agreement": "dca",
     "defence cooperation": "dca", "exercise": "exercises", "exercises": "exercises",
     "alliance": "atop_defense", "defence pledge": "atop_defense", "troops": "us_troops",
     "us_troops": "us_troops", "visits": "visits", "visit": "visits",
+    "remittances": "remittances", "remittance": "remittances", "migrants": "migrants", "diaspora": "migrants",
+    "diplomacy": "diplomatic_rep", "representation": "diplomatic_rep", "diplomatic_rep": "diplomatic_rep",
+    "diplomatic representation": "diplomatic_rep", "trade agreement": "pta_count", "pta": "pta_count",
+    "pta_count": "pta_count", "trade agreement depth": "pta_depth", "pta_depth": "pta_depth",
+    "training": "us_training", "us_training": "us_training",
 }
+
+#: Channels that hold the same value both ways: the schema's, and the second edition's trade
+#: agreements (listed here too, so that what-if treats them right on panels built before them).
+SYMMETRIC = {name for name, ch in CHANNELS_BY_NAME.items() if ch.symmetric} | {
+    "pta_count", "pta_depth", "pta_fbic_index"}
+
+#: Largest value a channel can hold (0/1 pledges, the 0-1 representation scale, DESTA depth).
+UPPER_BOUND = {"atop_defense": 1.0, "atop_offense": 1.0, "atop_neutral": 1.0, "atop_nonagg": 1.0,
+               "atop_consul": 1.0, "diplomatic_rep": 1.0, "pta_depth": 7.0}
 
 _ACTOR = r"[^\s>\-–→]+"
 _PAIR = rf"(?P<a>{_ACTOR})\s*(?P<dir>>|→|-|–)\s*(?P<b>{_ACTOR})"
@@ -53,7 +76,7 @@ _NEW_RE = re.compile(rf"^new\s+(?P<channel>[A-Za-z_ ]+?)\s+{_PAIR}(?:\s+in\s+(?P
 
 
 class ChangeSyntaxError(SuasionError, ValueError):
-    """A change expression that cannot be parsed."""
+    """A change expression that cannot be parsed or applied."""
 
 
 @dataclass(frozen=True)
@@ -70,29 +93,45 @@ class Change:
     year: int | None
 
 
+def known_channels() -> tuple[str, ...]:
+    """Every channel a panel may hold: the schema's, the second edition's and the user's."""
+    from suasion.panel.store import user_channel_years
+
+    return tuple(dict.fromkeys([*CHANNELS_BY_NAME, *ALIASES.values(), *user_channel_years()]))
+
+
 def parse_change(expression: str, channels: tuple[str, ...] | None = None) -> Change:
-    """Parse one change expression; raises :class:`ChangeSyntaxError` showing the expected syntax."""
+    """Parse one change expression; raises :class:`ChangeSyntaxError` showing the expected syntax.
+
+    ``channels``: the channel names allowed (default :func:`known_channels`).
+    """
     text = " ".join(expression.strip().split())
     m = _NEW_RE.match(text) or _CHANGE_RE.match(text)
     if not m:
         raise ChangeSyntaxError(f"cannot read change {expression!r}: {SYNTAX}")
     raw_channel = m.group("channel").strip().lower()
     channel = ALIASES.get(raw_channel, raw_channel.replace(" ", "_"))
-    known = tuple(channels) if channels is not None else tuple(CHANNELS_BY_NAME)
+    known = tuple(channels) if channels is not None else known_channels()
     if channel not in known:
-        raise ChangeSyntaxError(f"unknown channel {raw_channel!r} in {expression!r}; channels: "
-                                f"{', '.join(sorted(set(ALIASES) | set(known)))}")
-    both = m.group("dir") in ("-", "–") or bool(CHANNELS_BY_NAME.get(channel) and CHANNELS_BY_NAME[channel].symmetric)
+        offered = sorted({a for a, c in ALIASES.items() if c in known} | set(known))
+        raise ChangeSyntaxError(f"unknown channel {raw_channel!r} in {expression!r}; channels: {', '.join(offered)}")
+    both = m.group("dir") in ("-", "–") or channel in SYMMETRIC
     year = int(m.group("year")) if m.group("year") else None
     a, b = m.group("a").replace("_", " "), m.group("b").replace("_", " ")
-    if "change" not in m.groupdict() or m.groupdict().get("change") is None:
+    if m.groupdict().get("change") is None:
         return Change(expression, a, b, both, channel, "new", 1.0, year)
     change = m.group("change").replace(" ", "").replace("−", "-")
     if change.startswith("="):
-        return Change(expression, a, b, both, channel, "set", float(change[1:]), year)
-    if change.endswith("%"):
-        return Change(expression, a, b, both, channel, "relative", float(change[:-1]) / 100.0, year)
-    return Change(expression, a, b, both, channel, "absolute", float(change), year)
+        kind, amount = "set", float(change[1:])
+    elif change.endswith("%"):
+        kind, amount = "relative", float(change[:-1]) / 100.0
+        if amount < -1.0:
+            raise ChangeSyntaxError(f"{expression!r}: a flow cannot fall by more than 100% (it would be negative)")
+    else:
+        kind, amount = "absolute", float(change)
+    if kind == "set" and amount > UPPER_BOUND.get(channel, np.inf):
+        raise ChangeSyntaxError(f"{expression!r}: {channel} is at most {UPPER_BOUND[channel]:g}")
+    return Change(expression, a, b, both, channel, kind, amount, year)
 
 
 def read_changes(path: str | Path, channels: tuple[str, ...] | None = None) -> list[Change]:
@@ -100,13 +139,17 @@ def read_changes(path: str | Path, channels: tuple[str, ...] | None = None) -> l
     path = Path(path)
     if not path.is_file():
         raise InputFileError(str(path), "no such file")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise InputFileError(str(path), "not a text file (UTF-8)") from None
     out = []
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
-        text = line.split("#", 1)[0].strip()
-        if not text:
+    for number, line in enumerate(text.splitlines(), start=1):
+        expression = line.split("#", 1)[0].strip()
+        if not expression:
             continue
         try:
-            out.append(parse_change(text, channels))
+            out.append(parse_change(expression, channels))
         except ChangeSyntaxError as exc:
             raise InputFileError(str(path), str(exc), line=number) from None
     if not out:
@@ -114,7 +157,8 @@ def read_changes(path: str | Path, channels: tuple[str, ...] | None = None) -> l
     return out
 
 
-def _members(code: str, year: int, panel: Panel) -> list[int]:
+def member_indices(code: str, year: int, panel: Panel) -> list[int]:
+    """Panel positions of a state, or of a bloc's members in ``year``."""
     from suasion.actors import bloc_members, is_bloc
 
     if is_bloc(code):
@@ -123,7 +167,8 @@ def _members(code: str, year: int, panel: Panel) -> list[int]:
 
 
 def apply_changes(panel: Panel, changes: list[Change], year: int) -> tuple[Panel, pd.DataFrame]:
-    """A copy of ``panel`` with ``changes`` applied, and a table of what changed."""
+    """A copy of ``panel`` with ``changes`` applied, and a table of what changed, one row per
+    change and direction (``direction`` "A>B"; cells, total before and after)."""
     from suasion.actors import resolve_actor
 
     arrays: dict[str, np.ndarray] = {}
@@ -135,42 +180,55 @@ def apply_changes(panel: Panel, changes: list[Change], year: int) -> tuple[Panel
         dst = resolve_actor(ch.target, year=y)
         if src == dst:
             raise ChangeSyntaxError(f"{ch.expression!r}: source and target are both {src}")
-        a_idx, b_idx = _members(src, y, panel), _members(dst, y, panel)
+        if ch.channel not in panel.values:
+            raise ChangeSyntaxError(f"{ch.expression!r}: this panel has no channel {ch.channel!r}")
+        a_idx, b_idx = member_indices(src, y, panel), member_indices(dst, y, panel)
         values = arrays.setdefault(ch.channel, np.array(panel.values[ch.channel], copy=True))
-        pairs = [(a, b) for a in a_idx for b in b_idx if a != b]
-        if ch.both_directions:
-            pairs += [(b, a) for a, b in pairs]
-        pairs = [(a, b) for a, b in pairs if panel.exists[t, a] and panel.exists[t, b]]
-        if not pairs:
+        directions = [(src, dst, a_idx, b_idx)] + ([(dst, src, b_idx, a_idx)] if ch.both_directions else [])
+        cells = [[(a, b) for a in rows for b in cols if a != b and panel.exists[t, a] and panel.exists[t, b]]
+                 for _, _, rows, cols in directions]
+        if not any(cells):
             raise SuasionError(f"{ch.expression!r}: no pair of existing states to change in {y}")
-        rows, cols = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
-        before = np.nan_to_num(values[t, rows, cols])
-        if ch.kind == "relative":
-            after = before * (1.0 + ch.amount)
-        elif ch.kind == "set":
-            after = np.full_like(before, ch.amount)
-        elif ch.kind == "new":
-            after = np.maximum(before, 1.0) if ch.channel.startswith("atop_") else before + 1.0
-        else:
-            groups = 2 if ch.both_directions else 1
-            weights = before / before.sum() if before.sum() > 0 else np.full_like(before, 1.0 / len(before))
-            after = before + ch.amount * weights * groups
-        if (after < 0).any():
+        for (a_code, b_code, _, _), pairs in zip(directions, cells):
+            if not pairs:
+                continue
+            rows, cols = np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+            original = values[t, rows, cols]
+            before = np.nan_to_num(original)
+            after = _changed(ch, before)
+            if (after < -1e-9 * max(1.0, float(np.abs(before).sum()))).any():
+                raise ChangeSyntaxError(f"{ch.expression!r}: {a_code}>{b_code} {ch.channel} is "
+                                        f"{before.sum():.6g}; the change would make it negative")
             after = np.maximum(after, 0.0)
-        values[t, rows, cols] = after
-        report.append({"change": ch.expression, "source": src, "target": dst, "channel": ch.channel,
-                       "year": y, "cells": len(pairs), "before": float(before.sum()), "after": float(after.sum())})
+            values[t, rows, cols] = np.where(np.isnan(original) & (after == 0), np.nan, after)
+            report.append({"change": ch.expression, "direction": f"{a_code}>{b_code}", "channel": ch.channel,
+                           "year": y, "cells": len(pairs), "before": float(before.sum()),
+                           "after": float(after.sum())})
     return panel.with_values(**arrays), pd.DataFrame(report)
+
+
+def _changed(ch: Change, before: np.ndarray) -> np.ndarray:
+    if ch.kind == "relative":
+        return before * (1.0 + ch.amount)
+    if ch.kind == "set":
+        return np.full_like(before, ch.amount)
+    if ch.kind == "new":
+        return np.maximum(before, 1.0) if ch.channel in UPPER_BOUND and UPPER_BOUND[ch.channel] == 1.0 \
+            else before + 1.0
+    # absolute: split over the cells of this direction in proportion to their flows
+    weights = before / before.sum() if before.sum() > 0 else np.full_like(before, 1.0 / len(before))
+    return before + ch.amount * weights
 
 
 @dataclass
 class WhatIfResult:
     """Before/after tables of a what-if run."""
 
-    changes: pd.DataFrame
-    leverage: pd.DataFrame
+    changes: pd.DataFrame          # one row per change and direction
+    dyads: pd.DataFrame            # leverage and pull each way between the actors of each change
+    leverage: pd.DataFrame         # leverage over the target
     brokers: pd.DataFrame
-    paths: pd.DataFrame
+    paths: pd.DataFrame            # the principal's direct, two-hop and indirect reach
     notes: list[str] = field(default_factory=list)
 
 
@@ -180,43 +238,110 @@ def _compare(before: pd.DataFrame, after: pd.DataFrame, key: str, value: str) ->
     out = b.join(a, how="outer")
     out[["before", "after"]] = out[["before", "after"]].fillna(0.0)
     out["change"] = out["after"] - out["before"]
+    out[["rank_before", "rank_after"]] = out[["rank_before", "rank_after"]].astype("Int64")
     out = out.reset_index().sort_values(["after", "before"], ascending=False, kind="stable")
     return out[[key, "before", "after", "change", "rank_before", "rank_after"]].reset_index(drop=True)
 
 
-def whatif(principal: str, target: str, changes: list[str | Change], year: int | None = None,
-           hops: int = 3, panel: Panel | None = None) -> WhatIfResult:
-    """Apply ``changes`` to a copy of the panel and compare leverage over ``target``, the brokers
-    between ``principal`` and ``target``, and the direct and indirect influence of P over T."""
-    from suasion.influence.brokerage import brokers, resolve_pair
-    from suasion.influence.paths import influence_paths
-    from suasion.leverage.api import leverage_over
+def _marked(frame: pd.DataFrame) -> pd.DataFrame:
+    """Leverage rows with blocs marked, as ``leverage over`` shows them ("NATO (bloc)")."""
+    bloc = frame["actor_type"] == "bloc"
+    return frame.assign(source=frame["source"].where(~bloc, frame["source"] + " (bloc)"))
 
-    panel, year, p, t, _ = resolve_pair(principal, target, year, panel)
+
+def _pair_numbers(panel: Panel, year: int, a: str, b: str, model: str) -> dict[str, float]:
+    """L and pull from ``a`` to ``b``, from the computation in which the blocs among them are one actor."""
+    from suasion.actors import is_bloc
+    from suasion.influence.network import influence_network
+
+    net = influence_network(panel, year, tuple(c for c in (a, b) if is_bloc(c)), model)
+    i, j = net.index(a), net.index(b)
+    return {"leverage": float(net.leverage[i, j]), "pull": float(net.pull[i, j])}
+
+
+def _dyads(panel: Panel, changed: Panel, year: int, report: pd.DataFrame, model: str) -> pd.DataFrame:
+    rows = []
+    for direction in dict.fromkeys(report["direction"]):
+        a, b = direction.split(">")
+        for src, dst in ((a, b), (b, a)):
+            label = f"{src}>{dst}"
+            if any(r["direction"] == label for r in rows):
+                continue
+            try:
+                before, after = _pair_numbers(panel, year, src, dst, model), _pair_numbers(changed, year, src, dst, model)
+            except SuasionError:
+                continue                          # e.g. blocs that share members, or not both alive in the year
+            rows.append({"direction": label, "leverage_before": before["leverage"],
+                         "leverage_after": after["leverage"], "pull_before": before["pull"],
+                         "pull_after": after["pull"]})
+    return pd.DataFrame(rows, columns=["direction", "leverage_before", "leverage_after", "pull_before",
+                                       "pull_after"])
+
+
+def _window(panel: Panel | None, year: int, model: str, changes: list[Change]) -> Panel:
+    """The panel the run reads: the one given, or the years from the earliest change (or the
+    first year the model reads for ``year``) to ``year``."""
+    from suasion.leverage.api import query_panel
+    from suasion.panel.store import load_panel
+
+    base = query_panel(panel, year, model)
+    first = min([c.year for c in changes if c.year is not None] + [int(base.years[0])])
+    if panel is None and first < int(base.years[0]):
+        base = load_panel(years=(first, year))
+    return base
+
+
+def whatif(principal: str, target: str, changes: list[str | Change], year: int | None = None,
+           hops: int = 3, panel: Panel | None = None, model: str = "suasion") -> WhatIfResult:
+    """Apply ``changes`` to a copy of the panel and compare, before and after: the changed flows
+    (one row per direction), leverage and pull each way between the actors of every change,
+    leverage over ``target``, the brokers between ``principal`` and ``target``, and P's direct,
+    two-hop and indirect reach (:mod:`suasion.influence.paths`)."""
+    from suasion.influence.brokerage import brokers
+    from suasion.influence.network import check_model, resolve_pair
+    from suasion.influence.paths import check_route_options, influence_paths
+    from suasion.leverage.api import default_year, leverage_over
+    from suasion.leverage.engine import first_year_needed
+
+    model = check_model(model)
+    check_route_options(hops, 0.5)
     if not changes:
         raise SuasionError(f"no change given: {SYNTAX}")
-    parsed = [c if isinstance(c, Change) else parse_change(c, tuple(panel.channels)) for c in changes]
+    if year is None:
+        year = default_year(panel, model)
+    year = int(year)
+    parsed = [c if isinstance(c, Change) else parse_change(c) for c in changes]
+    for c in parsed:
+        if c.year is not None and c.year > year:
+            raise ChangeSyntaxError(f"{c.expression!r} is in {c.year}, after the year analysed ({year}): it "
+                                    f"cannot change {year}'s scores; use --year {c.year}")
+    panel = _window(panel, year, model, parsed)
+    panel, year, p, t, model = resolve_pair(principal, target, year, panel, model)
     changed, report = apply_changes(panel, parsed, year)
-
-    lev_b = leverage_over(t, year, panel=panel)
-    lev_a = leverage_over(t, year, panel=changed)
     notes = []
+    first = first_year_needed(panel, year, model)
+    for c in parsed:
+        if c.year is not None and c.year < first:
+            notes.append(f"{c.expression!r} is before {first}, the first year {year}'s scores read: it changes nothing")
+
+    lev_b, lev_a = (_marked(leverage_over(t, year, model=model, panel=pan)) for pan in (panel, changed))
+    brokers_before = brokers_after = pd.DataFrame(columns=["broker", "score", "rank"])
     try:
-        br_b = brokers(p, t, year, panel=panel)
-    except SuasionError:
-        br_b = pd.DataFrame(columns=["broker", "score", "rank"])
-    try:
-        br_a = brokers(p, t, year, panel=changed)
+        brokers_before = brokers(p, t, year, panel=panel, model=model)
     except SuasionError as exc:
-        br_a = pd.DataFrame(columns=["broker", "score", "rank"])
-        notes.append(str(exc))
+        notes.append(f"before: {exc}")
+    try:
+        brokers_after = brokers(p, t, year, panel=changed, model=model)
+    except SuasionError as exc:
+        notes.append(f"after: {exc}")
     rows = []
     for label, pan in (("before", panel), ("after", changed)):
         try:
-            paths = influence_paths(p, t, year, hops=hops, panel=pan, top=1)
-            rows.append({"state": label, "direct": paths.attrs["direct"], "indirect": paths.attrs["indirect"],
-                         "strongest route": paths["path"].iloc[0]})
+            paths = influence_paths(p, t, year, hops=hops, panel=pan, top=1, model=model)
+            rows.append({"state": label, "direct": paths.attrs["direct"], "two_hop": paths.attrs["two_hop"],
+                         "indirect": paths.attrs["indirect"], "strongest route": paths["path"].iloc[0]})
         except SuasionError:
-            rows.append({"state": label, "direct": 0.0, "indirect": 0.0, "strongest route": ""})
-    return WhatIfResult(report, _compare(lev_b, lev_a, "source", "score"),
-                        _compare(br_b, br_a, "broker", "score"), pd.DataFrame(rows), notes)
+            rows.append({"state": label, "direct": 0.0, "two_hop": 0.0, "indirect": 0.0, "strongest route": ""})
+    return WhatIfResult(report, _dyads(panel, changed, year, report, model),
+                        _compare(lev_b, lev_a, "source", "score"),
+                        _compare(brokers_before, brokers_after, "broker", "score"), pd.DataFrame(rows), notes)
