@@ -111,7 +111,11 @@ class EventStore:
     # ------------------------------------------------------------------------------------------ locking
     @contextmanager
     def _exclusive_workdir(self, prefix: str = "") -> Iterator[Path]:
-        """Hold the store's write lock and a fresh work directory under ``.staging``; both go on exit."""
+        """Hold the store's write lock and a fresh work directory under ``.staging``; both go on exit.
+
+        A store folder created here is removed again if the work fails before writing a ledger (a failed
+        first ingest leaves nothing behind)."""
+        created = [p for p in (self.root, *self.root.parents) if not p.exists()]
         self.root.mkdir(parents=True, exist_ok=True)
         lock = self.root / ".lock"
         try:
@@ -133,6 +137,8 @@ class EventStore:
             except OSError:
                 pass
             lock.unlink(missing_ok=True)
+            if created and not self.ledger_path.exists():
+                shutil.rmtree(created[-1], ignore_errors=True)
 
     # ------------------------------------------------------------------------------------------ compaction
     def compact(self) -> list[dict[str, Any]]:
@@ -201,6 +207,8 @@ class EventStore:
 
         rules = parse_rules(dedup)
         files = [Path(f) for f in files]
+        for path in files:  # a missing file or a wrong --input-format fails before anything is created
+            detect_layout(path, fmt)
         reports: list[FileReport] = []
         with self._exclusive_workdir() as staging:
             ledger = self.ledger()
