@@ -251,7 +251,8 @@ def main() -> None:
             generate(args.sample, args.rows, big)
             print(f"generated {args.rows:,} rows ({big.stat().st_size / 1e6:,.0f} MB) from {args.sample.name} "
                   f"in {time.perf_counter() - started:.1f} s")
-        rows_in_file = sum(1 for _ in open(big, "rb"))
+        with open(big, "rb") as fh:
+            rows_in_file = sum(1 for _ in fh)
         print(f"file {big} ({big.stat().st_size / 1e6:,.0f} MB, {rows_in_file:,} rows); "
               f"{os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.2f}")
         runs: dict[str, list[dict]] = {name: [] for name in args.only}
