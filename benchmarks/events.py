@@ -1,27 +1,33 @@
-"""Benchmark: event ingest + dyad-month aggregation throughput, against pandas read_csv + groupby.
+"""Benchmark: dyad-month indices straight from a raw GDELT 2.0 file, and ingest into the store, against the
+strongest straightforward baselines on the same file in the same run.
 
 Generates a raw GDELT 2.0 export file (61 tab-separated fields, no header) of ``--rows`` rows (default
-5,000,000) drawn from a real sample's value distributions: each row takes its date fields, Actor1 block,
-Actor2 block, event block (codes, QuadClass, Goldstein), counts and tone, and geo/URL block from independently
-drawn rows of the sample, so the dyads, codes and months mix as in real data. Then, each in a fresh process
-(so peak memory is its own):
+2,000,000, about 0.8 GB) drawn from a real export's value distributions: each row takes its date fields, Actor1
+block, Actor2 block, event block (codes, QuadClass, Goldstein), counts and tone, and geo/URL block from
+independently drawn rows of the sample, so dyads, codes and months mix as in real data. The sample is the real
+export in ``../shared`` unless ``--sample`` names another; a missing sample is an error, never a quiet fallback.
 
-1. suasion: ``EventStore.ingest`` (DuckDB CSV reader -> validated canonical rows -> Parquet by month) and the
-   dyad-month index over all state dyads (the Ibis expression of ``suasion events dyad``, on DuckDB);
-2. baselines: ``pandas.read_csv`` (C engine, 1M-row chunks so it fits in memory) + ``groupby(month, actor1
-   country, actor2 country)`` counts and Goldstein sums, (a) straightforward: all 61 columns as str (codes keep
-   their zeros), (b) tuned: only the 6 needed columns, typed;
-3. the same dyad-month Ibis expression run straight on the raw file (DuckDB CSV reader, same validated schema),
-   without the store;
-4. the ceiling: DuckDB only tokenizing the file and counting rows, the least work any ingest built on its CSV
-   reader can do on this machine.
+Then runs, ``--repeat`` rounds (engine order rotated each round), each engine in a fresh process so that its peak
+RSS is its own (imports happen before the clock starts; CPU time counts every thread of the process):
 
-Prints rows/s for ingest, aggregation and both, the ratio suasion/pandas, and the peak RSS of each process;
-with ``--memory-check`` also the peak RSS of suasion on a file of a fifth of the size, to show that memory does
-not grow with file size (streaming); with ``--scaling`` also suasion pinned to one core. Usage::
+* ``suasion fast path``: ``suasion.events.dyad_index(files=[FILE], freq="month")``, all-dyad month indices
+  straight from the raw file in one DuckDB pass (validated rows, ISO3 states, quad counts, Goldstein sums and
+  means, cooperation ratios, volume shares); once with ``dedup="none"`` (the same work as the baselines) and
+  once with the default ``event-id`` de-duplication;
+* ``suasion ingest``: ``EventStore.ingest([FILE])`` (validated canonical rows -> Parquet by month, content hash,
+  default de-duplication);
+* ``polars``: ``scan_csv`` (needed columns) + ``group_by(month, actor1 country, actor2 country)``: counts and
+  Goldstein sums;
+* ``DuckDB SQL``: ``read_csv`` with an explicit schema + the same GROUP BY;
+* ``pandas (tuned)``: ``read_csv`` (C engine, only the 6 needed columns, typed, 1M-row chunks) + ``groupby``;
+* ``DuckDB COPY``: the raw file (61 typed columns) to one Parquet file, the write-path limit any ingest that
+  stores Parquet meets on this machine.
 
-    .venv/bin/python benchmarks/events.py [--rows 5000000] [--sample FILE] [--memory-check] [--scaling]
-                                          [--keep DIR]
+Prints rows/s (median and range), rows per CPU-second, peak RSS, the ratios (median of the per-round ratios),
+and whether the targets of issue 14 are met. Usage::
+
+    .venv/bin/python benchmarks/events.py [--rows 2000000] [--repeat 3] [--sample FILE] [--file EXISTING]
+                                          [--only ENGINE ...] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -32,24 +38,17 @@ import os
 import queue as queue_module
 import resource
 import shutil
+import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_SAMPLE = REPO / "tests" / "fixtures" / "events" / "gdelt2_20170701234500_head400.export.CSV"
 SHARED_SAMPLE = (
-    REPO.parent
-    / "shared"
-    / "data"
-    / "events"
-    / "gdelt_v2"
-    / "gdelt2_events_20170701234500_reconstructed.export.tsv.gz"
+    REPO.parent / "shared" / "data" / "events" / "gdelt_v2" / "gdelt2_events_20170701234500_reconstructed.export.tsv.gz"
 )
-
-# field groups of the GDELT 2.0 layout drawn together (0-based, end exclusive); field 0 is a fresh id
-GROUPS = [(1, 5), (5, 15), (15, 25), (25, 30), (30, 31), (31, 35), (35, 61)]
+GROUPS = [(1, 5), (5, 15), (15, 25), (25, 31), (31, 35), (35, 61)]  # event block and Goldstein stay together
 
 
 def generate(sample: Path, rows: int, out: Path, seed: int = 20170701, chunk: int = 500_000) -> None:
@@ -64,9 +63,9 @@ def generate(sample: Path, rows: int, out: Path, seed: int = 20170701, chunk: in
     with opener(sample, "rt", encoding="utf-8") as fh:
         lines = [line.rstrip("\n").split("\t") for line in fh if line.strip()]
     lines = [f for f in lines if len(f) == 61]
-    # the event block and its Goldstein value stay together (Goldstein depends only on the code)
-    groups = [(1, 5), (5, 15), (15, 25), (25, 31), (31, 35), (35, 61)]
-    blocks = [pa.array(["\t".join(f[a:b]) for f in lines]) for a, b in groups]
+    if not lines:
+        raise SystemExit(f"error: {sample} holds no 61-field GDELT 2.0 rows")
+    blocks = [pa.array(["\t".join(f[a:b]) for f in lines]) for a, b in GROUPS]
     rng = np.random.default_rng(seed)
     n = len(lines)
     with open(out, "wb") as fh:
@@ -78,213 +77,223 @@ def generate(sample: Path, rows: int, out: Path, seed: int = 20170701, chunk: in
             fh.write(("\n".join(joined.to_pylist()) + "\n").encode("utf-8"))
 
 
+# ---------------------------------------------------------------------------------------------- engines
+# Each engine: prepare() imports what it needs (outside the clock), run(path, work) does the work and returns
+# (rows, groups).
+
+
 def _peak_mb() -> float:
     """Peak resident memory of this process (VmHWM: unlike ru_maxrss it is not inherited over fork + exec)."""
-    try:
-        with open("/proc/self/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) / 1024.0
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    with open("/proc/self/status", encoding="ascii") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024.0
+    raise RuntimeError("no VmHWM in /proc/self/status")
 
 
-def _pin(cores: int | None) -> None:
-    """Restrict this process to its first ``cores`` CPUs (None: leave it on all of them)."""
-    if cores is not None and hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, sorted(os.sched_getaffinity(0))[:cores])
+def _cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
-def run_suasion(path: str, store_dir: str, cores: int | None, queue: mp.Queue) -> None:
-    _pin(cores)
-    from suasion.events.api import _prepared
-    from suasion.events.engines import connect
-    from suasion.events.indices import dyad_index_expr
+def fast_path(path: str, work: str, dedup: str) -> tuple[int, int]:
+    from suasion.events.api import dyad_index
+
+    frame = dyad_index(files=[path], freq="month", dedup=dedup)
+    return int(frame["events"].sum()), len(frame)
+
+
+def ingest(path: str, work: str) -> tuple[int, int]:
     from suasion.events.store import EventStore
 
-    store = EventStore(store_dir)
-    t0 = time.perf_counter()
-    reports = store.ingest([path], fmt="gdelt2")
-    t1 = time.perf_counter()
-    con = connect("duckdb")
-    t, _ = _prepared(store, con, "gdelt2", None, None, None, False)
-    frame = dyad_index_expr(t, freq="month").to_pyarrow()
-    t2 = time.perf_counter()
-    queue.put(
-        {
-            "rows": reports[0].rows_written,
-            "ingest_s": t1 - t0,
-            "agg_s": t2 - t1,
-            "groups": frame.num_rows,
-            "peak_mb": _peak_mb(),
-        }
+    store = Path(work) / f"store-{os.getpid()}"
+    report = EventStore(store).ingest([path], fmt="gdelt2")[0]
+    shutil.rmtree(store, ignore_errors=True)
+    return report.rows_written, 0
+
+
+def polars_group(path: str, work: str) -> tuple[int, int]:
+    import polars as pl
+
+    names = [f"c{i}" for i in range(61)]
+    schema = {name: pl.String for name in names} | {"c30": pl.Float64}
+    frame = (
+        pl.scan_csv(path, separator="\t", has_header=False, new_columns=names, schema=schema, quote_char=None)
+        .select("c1", "c7", "c17", "c30")
+        .filter(pl.col("c7").is_not_null() & pl.col("c17").is_not_null() & (pl.col("c7") != pl.col("c17")))
+        .group_by(pl.col("c1").str.slice(0, 6).alias("month"), "c7", "c17")
+        .agg(pl.len().alias("events"), pl.col("c30").sum().alias("goldstein_sum"))
+        .collect()
     )
+    return int(frame["events"].sum()), frame.height
 
 
-def run_direct(path: str, queue: mp.Queue) -> None:
-    """The same Ibis dyad-month expression straight on the raw file (validated schema, no store)."""
-    import ibis
-
-    from suasion.events.indices import dyad_index_expr, state_dyads
-    from suasion.events.layouts import LAYOUTS
-    from suasion.events.readers import canonical_select, read_csv_sql, register_reference_tables
-
-    t0 = time.perf_counter()
-    con = ibis.duckdb.connect()
-    register_reference_tables(con.con)
-    layout = LAYOUTS["gdelt2_61"]
-    select = canonical_select(layout, read_csv_sql(Path(path), layout, False, "bench"), Path(path).name)
-    con.con.execute(f"CREATE VIEW raw_events AS {select}")
-    table = con.table("raw_events")
-    frame = dyad_index_expr(state_dyads(table), freq="month").to_pyarrow()
-    queue.put({"total_s": time.perf_counter() - t0, "groups": frame.num_rows, "peak_mb": _peak_mb()})
+def _duckdb_columns(typed: dict[int, str]) -> str:
+    return "{" + ", ".join(f"'c{i}': '{typed.get(i, 'VARCHAR')}'" for i in range(61)) + "}"
 
 
-def run_floor(path: str, queue: mp.Queue) -> None:
-    """The least work any DuckDB-based ingest must do: tokenize every row (61 VARCHAR fields) and count them.
-
-    Nothing is typed, validated, joined, written or aggregated, so no pipeline built on DuckDB's CSV reader
-    can ingest the file faster than this on the same machine.
-    """
+def duckdb_group(path: str, work: str) -> tuple[int, int]:
     import duckdb
 
-    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(61)) + "}"
-    t0 = time.perf_counter()
-    con = duckdb.connect()
-    rows = con.sql(
-        f"SELECT count(c60) FROM read_csv('{path}', delim='\\t', quote='', escape='', header=false, "
-        f"auto_detect=false, columns={columns}, null_padding=true)"
-    ).fetchall()[0][0]
-    queue.put({"rows": rows, "total_s": time.perf_counter() - t0, "peak_mb": _peak_mb()})
+    columns = _duckdb_columns({1: "INTEGER", 30: "DOUBLE"})
+    rows = duckdb.connect().sql(
+        f"SELECT c1 // 100 AS month, c7, c17, count(*) AS events, sum(c30) AS goldstein_sum "
+        f"FROM read_csv('{path}', delim='\\t', quote='', escape='', header=false, auto_detect=false, "
+        f"columns={columns}) WHERE c7 IS NOT NULL AND c17 IS NOT NULL AND c7 <> c17 GROUP BY ALL"
+    ).fetchall()
+    return sum(r[3] for r in rows), len(rows)
 
 
-def run_pandas(path: str, all_columns: bool, queue: mp.Queue) -> None:
+def pandas_group(path: str, work: str) -> tuple[int, int]:
     import pandas as pd
 
-    usecols = None if all_columns else [1, 7, 17, 26, 29, 30]
-    dtypes = str if all_columns else {1: str, 7: str, 17: str, 26: str, 29: "int8", 30: "float64"}
-    t0 = time.perf_counter()
     partial = []
-    rows = 0
     for chunk in pd.read_csv(
-        path,
-        sep="\t",
-        header=None,
-        usecols=usecols,
-        dtype=dtypes,
-        quoting=3,
-        keep_default_na=False,
-        na_values=[""],
-        chunksize=1_000_000,
+        path, sep="\t", header=None, usecols=[1, 7, 17, 30], dtype={1: str, 7: str, 17: str, 30: "float64"},
+        quoting=3, keep_default_na=False, na_values=[""], chunksize=1_000_000,
     ):
-        if all_columns:
-            chunk[30] = chunk[30].astype("float64")
-        rows += len(chunk)
-        chunk["month"] = chunk[1].str[:6]
-        partial.append(chunk.groupby(["month", 7, 17]).agg(events=(26, "size"), goldstein_sum=(30, "sum")))
+        chunk = chunk[chunk[7].notna() & chunk[17].notna() & (chunk[7] != chunk[17])]
+        chunk = chunk.assign(month=chunk[1].str[:6])
+        partial.append(chunk.groupby(["month", 7, 17]).agg(events=(30, "size"), goldstein_sum=(30, "sum")))
     result = pd.concat(partial).groupby(level=[0, 1, 2]).sum()
-    t1 = time.perf_counter()
-    queue.put({"rows": rows, "total_s": t1 - t0, "groups": len(result), "peak_mb": _peak_mb()})
+    return int(result["events"].sum()), len(result)
 
 
-def _in_process(target, *args) -> dict:
+def duckdb_copy(path: str, work: str) -> tuple[int, int]:
+    import duckdb
+
+    from suasion.events.layouts import LAYOUTS
+
+    layout = LAYOUTS["gdelt2_61"]
+    columns = "{" + ", ".join(f"'{c}': '{t}'" for c, t in layout.duckdb_columns().items()) + "}"
+    target = Path(work) / f"copy-{os.getpid()}.parquet"
+    con = duckdb.connect()
+    con.execute(
+        f"COPY (SELECT * FROM read_csv('{path}', delim='\\t', quote='', escape='', header=false, "
+        f"auto_detect=false, dateformat='%Y%m%d', columns={columns})) TO '{target}' (FORMAT parquet)"
+    )
+    rows = con.sql(f"SELECT count(*) FROM read_parquet('{target}')").fetchall()[0][0]
+    target.unlink()
+    return rows, 0
+
+
+ENGINES = {
+    "fast": ("suasion fast path (dedup none)", lambda p, w: fast_path(p, w, "none"), "suasion.events.scan"),
+    "fast-dedup": ("suasion fast path (default event-id dedup)", lambda p, w: fast_path(p, w, "event-id"),
+                   "suasion.events.scan"),
+    "ingest": ("suasion ingest (store, Parquet)", ingest, "suasion.events.store"),
+    "polars": ("polars scan_csv + group_by", polars_group, "polars"),
+    "duckdb": ("DuckDB read_csv + GROUP BY", duckdb_group, "duckdb"),
+    "pandas": ("pandas read_csv (tuned) + groupby", pandas_group, "pandas"),
+    "copy": ("DuckDB COPY raw -> Parquet", duckdb_copy, "duckdb"),
+}
+
+
+def _child(name: str, path: str, work: str, results: mp.Queue) -> None:
+    import importlib
+
+    _, run, module = ENGINES[name]
+    importlib.import_module(module)
+    if module.startswith("suasion"):  # what the suasion engines import when they run
+        for heavy in ("duckdb", "pandas", "pyarrow", "pyarrow.parquet"):
+            importlib.import_module(heavy)
+    wall, cpu = time.perf_counter(), _cpu()
+    rows, groups = run(path, work)
+    results.put({"wall": time.perf_counter() - wall, "cpu": _cpu() - cpu, "peak_mb": _peak_mb(),
+                 "rows": rows, "groups": groups})
+
+
+def measure(name: str, path: Path, work: Path) -> dict:
     ctx = mp.get_context("spawn")
-    queue = ctx.Queue()
-    proc = ctx.Process(target=target, args=(*args, queue))
+    results = ctx.Queue()
+    proc = ctx.Process(target=_child, args=(name, str(path), str(work), results))
     proc.start()
     while True:
         try:
-            result = queue.get(timeout=1.0)
+            out = results.get(timeout=1.0)
             break
-        except queue_module.Empty:  # check the child is still alive
+        except queue_module.Empty:
             if not proc.is_alive():
-                raise RuntimeError(f"{target.__name__} failed (exit code {proc.exitcode})") from None
+                raise RuntimeError(f"{name} failed (exit code {proc.exitcode})") from None
     proc.join()
-    return result
+    return out
+
+
+def _fmt_range(values: list[float], fmt: str) -> str:
+    return f"{format(statistics.median(values), fmt)} ({format(min(values), fmt)}–{format(max(values), fmt)})"
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--rows", type=int, default=5_000_000)
-    parser.add_argument(
-        "--sample", type=Path, default=SHARED_SAMPLE if SHARED_SAMPLE.exists() else DEFAULT_SAMPLE
-    )
-    parser.add_argument("--memory-check", action="store_true", help="also run suasion on a file 1/5 the size")
-    parser.add_argument("--skip-pandas", action="store_true")
-    parser.add_argument(
-        "--scaling",
-        action="store_true",
-        help="also run suasion pinned to one core (speed-up from the second)",
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, default=2_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--sample", type=Path, default=SHARED_SAMPLE, help="real GDELT 2.0 export to draw from")
+    parser.add_argument("--file", type=Path, default=None, help="use this generated file instead of generating")
+    parser.add_argument("--only", nargs="+", choices=list(ENGINES), default=list(ENGINES))
     parser.add_argument("--keep", type=Path, default=None, help="work directory to keep (default: temporary)")
     args = parser.parse_args()
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="suasion-bench-events-"))
     work.mkdir(parents=True, exist_ok=True)
     try:
-        big = work / "bench.export.CSV"
-        t = time.perf_counter()
-        generate(args.sample, args.rows, big)
-        print(
-            f"generated {args.rows:,} rows ({big.stat().st_size / 1e9:.2f} GB) from {args.sample.name} "
-            f"in {time.perf_counter() - t:.1f} s"
-        )
-        ours = _in_process(run_suasion, str(big), str(work / "store"), None)
-        total = ours["ingest_s"] + ours["agg_s"]
-        print(
-            f"suasion ingest       : {ours['rows'] / ours['ingest_s']:>12,.0f} rows/s ({ours['ingest_s']:.2f} s)"
-        )
-        print(
-            f"suasion dyad-month   : {ours['rows'] / ours['agg_s']:>12,.0f} rows/s ({ours['agg_s']:.2f} s, "
-            f"{ours['groups']:,} dyad-months)"
-        )
-        print(
-            f"suasion ingest + agg : {ours['rows'] / total:>12,.0f} rows/s ({total:.2f} s), "
-            f"peak RSS {ours['peak_mb']:,.0f} MB"
-        )
-        direct = _in_process(run_direct, str(big))
-        print(
-            f"suasion dyad-month straight from the raw file (no store): "
-            f"{ours['rows'] / direct['total_s']:>10,.0f} rows/s ({direct['total_s']:.2f} s), "
-            f"peak RSS {direct['peak_mb']:,.0f} MB"
-        )
-        floor = _in_process(run_floor, str(big))
-        print(
-            f"ceiling: DuckDB only tokenizing the file (nothing typed, validated or written): "
-            f"{floor['rows'] / floor['total_s']:>10,.0f} rows/s ({floor['total_s']:.2f} s); "
-            f"suasion ingest + agg reaches {floor['total_s'] / total:.0%} of it"
-        )
-        if args.scaling:
-            one = _in_process(run_suasion, str(big), str(work / "store_1core"), 1)
-            one_total = one["ingest_s"] + one["agg_s"]
-            print(
-                f"suasion ingest + agg on 1 core: {one['rows'] / one_total:>10,.0f} rows/s ({one_total:.2f} s); "
-                f"2 cores / 1 core = {one_total / total:.2f}x"
-            )
-        if not args.skip_pandas:
-            for all_columns, label in ((True, "all 61 columns as str"), (False, "6 needed columns, typed")):
-                base = _in_process(run_pandas, str(big), all_columns)
-                print(
-                    f"pandas read_csv+groupby ({label}): {base['rows'] / base['total_s']:>10,.0f} rows/s "
-                    f"({base['total_s']:.2f} s, {base['groups']:,} groups), peak RSS {base['peak_mb']:,.0f} MB"
+        if args.file is not None:
+            big = args.file
+            if not big.is_file():
+                raise SystemExit(f"error: --file {big}: no such file")
+        else:
+            if not args.sample.is_file():
+                raise SystemExit(
+                    f"error: sample {args.sample} not found; pass --sample with a real GDELT 2.0 export "
+                    "(the benchmark does not fall back to a smaller input)"
                 )
-                print(
-                    f"  ratio suasion (ingest + agg) / pandas: {base['total_s'] / total:.2f}x; "
-                    f"straight from the raw file / pandas: {base['total_s'] / direct['total_s']:.2f}x; "
-                    f"DuckDB tokenizing only / pandas: {base['total_s'] / floor['total_s']:.2f}x"
-                )
-        if args.memory_check:
-            small = work / "small.export.CSV"
-            generate(args.sample, max(args.rows // 5, 1), small, seed=7)
-            shutil.rmtree(work / "store_small", ignore_errors=True)
-            part = _in_process(run_suasion, str(small), str(work / "store_small"), None)
-            print(
-                f"peak RSS suasion: {part['peak_mb']:,.0f} MB at {part['rows']:,} rows, "
-                f"{ours['peak_mb']:,.0f} MB at {ours['rows']:,} rows"
-            )
+            big = work / "bench.export.CSV"
+            started = time.perf_counter()
+            generate(args.sample, args.rows, big)
+            print(f"generated {args.rows:,} rows ({big.stat().st_size / 1e6:,.0f} MB) from {args.sample.name} "
+                  f"in {time.perf_counter() - started:.1f} s")
+        with open(big, "rb") as fh:
+            rows_in_file = sum(1 for _ in fh)
+        print(f"file {big} ({big.stat().st_size / 1e6:,.0f} MB, {rows_in_file:,} rows); "
+              f"{os.cpu_count()} CPUs; load average at start {os.getloadavg()[0]:.2f}")
+        runs: dict[str, list[dict]] = {name: [] for name in args.only}
+        for round_ in range(args.repeat):
+            order = args.only[round_ % len(args.only):] + args.only[: round_ % len(args.only)]
+            for name in order:
+                runs[name].append(measure(name, big, work))
+            print(f"round {round_ + 1}/{args.repeat} done (load average {os.getloadavg()[0]:.2f})", flush=True)
+        print(f"\n{'engine':44} {'rows/s, median (range)':>30} {'rows per CPU-s':>16} {'peak RSS MB':>22}")
+        for name, results in runs.items():
+            rate = [rows_in_file / r["wall"] for r in results]
+            per_cpu = [rows_in_file / r["cpu"] for r in results]
+            peak = [r["peak_mb"] for r in results]
+            print(f"{ENGINES[name][0]:44} {_fmt_range(rate, ',.0f'):>30} {statistics.median(per_cpu):>16,.0f} "
+                  f"{_fmt_range(peak, ',.0f'):>22}")
+
+        def ratio(a: str, b: str) -> list[float] | None:
+            if a not in runs or b not in runs:
+                return None
+            return [rb["wall"] / ra["wall"] for ra, rb in zip(runs[a], runs[b], strict=True)]
+
+        print()
+        for a, b in (("fast", "polars"), ("fast", "duckdb"), ("fast", "pandas"), ("fast-dedup", "polars"),
+                     ("ingest", "copy")):
+            r = ratio(a, b)
+            if r:
+                print(f"ratio {ENGINES[a][0]} / {ENGINES[b][0]}: {_fmt_range(r, '.2f')} (speed, per round)")
+        checks = []
+        if ratio("fast", "polars"):
+            peak = statistics.median(r["peak_mb"] for r in runs["fast"])
+            checks.append(("fast path within 20% of polars, peak RSS <= 400 MB",
+                           statistics.median(ratio("fast", "polars")) >= 0.8 and peak <= 400))
+        if ratio("ingest", "copy"):
+            peak = statistics.median(r["peak_mb"] for r in runs["ingest"])
+            checks.append(("ingest >= 80% of DuckDB COPY, peak RSS <= 500 MB",
+                           statistics.median(ratio("ingest", "copy")) >= 0.8 and peak <= 500))
+        for text, ok in checks:
+            print(f"target: {text}: {'met' if ok else 'NOT met'} (medians)")
+        for name, results in runs.items():
+            if len({r["rows"] for r in results}) != 1:
+                raise SystemExit(f"error: {name} counted different rows across rounds")
     finally:
         if args.keep is None:
             shutil.rmtree(work, ignore_errors=True)

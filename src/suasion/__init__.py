@@ -47,6 +47,7 @@ _API: dict[str, str] = {
     "read_events": "suasion.events",
     "ingest_events": "suasion.events",
     "dyad_events": "suasion.events",
+    "dyad_index": "suasion.events",
     "top_partners": "suasion.events",
     "event_alerts": "suasion.events",
     "cooperation_channel": "suasion.events",

@@ -162,3 +162,69 @@ def test_errors_are_one_line_and_nonzero(tmp_path: Path) -> None:
     unknown = _suasion("events", "dyad", "PAK", "XYZ", home=home)
     assert unknown.returncode != 0 and "unknown actor code 'XYZ'" in unknown.stderr
     assert "Traceback" not in unknown.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["events", "ingest", str(V2), "--dedup", "nonsense"], "unknown de-duplication rule 'nonsense'"),
+        (["events", "dyad", "PAK", "AFG", "--from", "2018-13-01"], "'2018-13-01' is not a date"),
+        (["events", "dyad", "PAK", "AFG", "--from", "yesterday"], "'yesterday' is not a date"),
+        (["events", "dyad", "PAK", "AFG", "--ewma", "5"], "--ewma"),
+        (["events", "dyad", "PAK", "AFG", "--from", "2018-01-01", "--to", "2017-01-01"], "is after --to"),
+        (["events", "alerts", "--actor", "USA", "--metric", "nosuch"], "--metric"),
+        (["events", "alerts", "--actor", "USA", "--window", "0"], "--window"),
+        (["events", "alerts", "--actor", "USA", "--from", "notadate"], "'notadate' is not a date"),
+        (["events", "top", "--actor", "USA", "--top", "-5"], "--top"),
+        (["events", "index", "--input", "no-such-file.CSV"], "no such file"),
+        (["events", "ingest", str(V2), "--format", "parquet"], "--input-format"),
+    ],
+)
+def test_user_errors_are_one_line_exit_2_and_write_nothing(cli, home: Path, args, message) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2, result
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2
+    assert not home.exists()
+
+
+def test_reading_a_store_that_does_not_exist_is_an_error_and_creates_nothing(cli, tmp_path: Path) -> None:
+    missing = tmp_path / "no" / "store"
+    for command in (["events", "ledger"], ["events", "compact"], ["events", "dyad", "PAK", "AFG"]):
+        result = cli(*command, "--store", str(missing))
+        assert result.exit_code == 2 and "is not an event store" in result.stderr, command
+    assert not (tmp_path / "no").exists()
+    out = tmp_path / "nofolder" / "x.csv"
+    result = cli("events", "index", "--input", str(V2), "--out", str(out))
+    assert result.exit_code == 2 and "does not exist" in result.stderr and not out.parent.exists()
+
+
+def test_old_spellings_still_work_with_a_deprecation_line(cli, home: Path, tmp_path: Path) -> None:
+    result = cli("events", "ingest", str(V2), "--format", "gdelt2", "--output", "json", "--quiet")
+    assert result.exit_code == 0, result
+    assert "--format gdelt2 is deprecated" in result.stderr and "use --input-format gdelt2" in result.stderr
+    assert "--output is deprecated" in result.stderr
+    assert json.loads(result.stdout)[0]["rows_written"] == 400
+    new = cli("events", "top", "--actor", "USA", "--from", "2017-01-01", "--format", "json")
+    old = cli("events", "top", "--actor", "USA", "--since", "2017-01-01", "--format", "json")
+    assert old.exit_code == 0 and "--since is deprecated" in old.stderr and old.stdout == new.stdout
+    alerts = cli("events", "alerts", "--actor", "USA", "--since", "2017-01-01", "--freq", "day")
+    assert alerts.exit_code == 0 and "--since is deprecated" in alerts.stderr
+    out = tmp_path / "index.parquet"
+    assert cli("events", "index", "--input", str(V2), "-o", str(out)).exit_code == 0 and out.stat().st_size > 0
+
+
+def test_events_help_imports_no_heavy_library() -> None:
+    """The events commands alone (other capabilities' start-up is theirs): help loads no heavy library."""
+    code = (
+        "import sys, typer\n"
+        "from suasion.events.cli import register\n"
+        "app = typer.Typer()\n"
+        "app.callback()(lambda: None)\n"
+        "register(app)\n"
+        "sys.argv = ['suasion', 'events', '--help']\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('pandas', 'duckdb', 'ibis', 'pyarrow', 'polars') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert "fetch" in out.stdout and out.stdout.strip().splitlines()[-1] == "[]"

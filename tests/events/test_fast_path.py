@@ -48,12 +48,12 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, EventStore]:
 
 
 OPTIONS = [
-    dict(freq="month"),
-    dict(freq="year", directed=False, weight="mentions"),
-    dict(freq="week", dedup="day-dyad-code-url", scheme="plover"),
-    dict(freq="day", dedup="url,one-a-day", weight="articles", defence=False),
-    dict(freq="year", defence=True, directed=False),
-    dict(freq="month", start="2017-06-25", end="2017-07-01", dedup="none"),
+    {"freq": "month"},
+    {"freq": "year", "directed": False, "weight": "mentions"},
+    {"freq": "week", "dedup": "day-dyad-code-url", "scheme": "plover"},
+    {"freq": "day", "dedup": "url,one-a-day", "weight": "articles", "defence": False},
+    {"freq": "year", "defence": True, "directed": False},
+    {"freq": "month", "start": "2017-06-25", "end": "2017-07-01", "dedup": "none"},
 ]
 
 

@@ -44,7 +44,7 @@ class Server:
             def log_message(self, *args) -> None:  # quiet
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 server.requests.append((self.path, self.headers.get("Range")))
                 body = server.files.get(self.path)
                 fault = server.faults.get(self.path, []).pop(0) if server.faults.get(self.path) else None
@@ -90,7 +90,7 @@ def gdelt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         name = f"{stamp}.export.CSV"
         payload = _zip(name, b"\n".join(lines[i * 100 : (i + 1) * 100]) + b"\n")
         server.files[f"/gdeltv2/{name}.zip"] = payload
-        md5 = hashlib.md5(payload).hexdigest()  # noqa: S324
+        md5 = hashlib.md5(payload).hexdigest()
         master.append(f"{len(payload)} {md5} {server.base}/gdeltv2/{name}.zip")
         for kind in ("mentions.CSV", "gkg.csv"):  # listed like the real list; never downloaded
             master.append(f"1234 {'0' * 32} {server.base}/gdeltv2/{stamp}.{kind}.zip")
@@ -167,7 +167,7 @@ def test_an_interrupted_fetch_resumes_where_it_stopped(gdelt, cli) -> None:
 
 
 def test_no_store_aggregates_without_ingesting(gdelt, cli) -> None:
-    server, url, tmp = gdelt
+    _, url, tmp = gdelt
     out = tmp / "index.csv"
     result = _fetch(cli, url, "--no-store", "--freq", "day", "--out", str(out))
     assert result.exit_code == 0, result

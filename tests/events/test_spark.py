@@ -67,7 +67,7 @@ def test_spark_equals_duckdb_on_all_dyads(
         t, _ = _prepared(store, con, dataset, dedup, None, None, False)
         results.append(dyad_index_expr(t, freq=freq, directed=directed, weight=weight).execute())
     _same(results[0], results[1], ["period", "source", "target"])
-    options = dict(freq=freq, directed=directed, weight=weight, dedup=dedup)
+    options = {"freq": freq, "directed": directed, "weight": weight, "dedup": dedup}
     on_spark = dyad_index(store=store, con=spark, dataset=dataset, **options)
     _same(on_spark, dyad_index(store=store, dataset=dataset, **options), ["period", "source", "target"])
     raw = FIXTURES / ("gdelt2_20170701234500_head400.export.CSV" if dataset == "gdelt2" else "gdelt1_mixed_57_58.tsv")

@@ -103,6 +103,13 @@ def test_failed_ingest_leaves_the_store_unchanged(tmp_path: Path) -> None:
         ingest_events([V2, V1_57], store=store, format="gdelt2")
     assert _snapshot(store) == before
     assert not (store.root / ".staging").exists() and not (store.root / ".lock").exists()
+    # a failed first ingest into a new store leaves no folder behind
+    fresh = EventStore(tmp_path / "new" / "store")
+    with pytest.raises(EventFormatError, match="line 6"):
+        ingest_events([V2, bad], store=fresh, format="gdelt2", on_error="fail")
+    with pytest.raises(EventFormatError, match="no such file"):
+        ingest_events([tmp_path / "missing.CSV"], store=fresh)
+    assert not (tmp_path / "new").exists()
     # with skip, the bad row is counted and skipped
     report = ingest_events([bad], store=store, format="gdelt2", on_error="skip")
     assert report.loc[0, "rows_skipped"] == 1 and report.loc[0, "rows_written"] == len(lines) - 2

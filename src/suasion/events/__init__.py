@@ -1,4 +1,4 @@
-"""Event data: GDELT 1.0/2.0 and ICEWS readers, CAMEO reference tables, a Parquet store, dyadic indices.
+"""Event data: GDELT 1.0/2.0, ICEWS and POLECAT readers, CAMEO and PLOVER tables, a Parquet store, dyadic indices.
 
 Import is light: DuckDB, Ibis and PySpark load only when a function that needs them is called.
 """
@@ -13,6 +13,7 @@ _LAZY: dict[str, str] = {
     "detect_layout": "suasion.events.readers",
     "ingest_events": "suasion.events.api",
     "dyad_events": "suasion.events.api",
+    "dyad_index": "suasion.events.api",
     "top_partners": "suasion.events.api",
     "event_alerts": "suasion.events.api",
     "cooperation_channel": "suasion.events.api",
@@ -24,6 +25,7 @@ __all__ = [
     "cooperation_channel",
     "detect_layout",
     "dyad_events",
+    "dyad_index",
     "event_alerts",
     "ingest_events",
     "read_events",

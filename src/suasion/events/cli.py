@@ -154,7 +154,7 @@ def _split_format(value: str | None, output: OutputFormat | None) -> tuple[str |
     )
 
 
-def _write(frame, fmt: OutputFormat, out: Path | None, title: str | None = None) -> None:  # noqa: ANN001
+def _write(frame, fmt: OutputFormat, out: Path | None, title: str | None = None) -> None:
     """Print ``frame`` in ``fmt``, or write it to ``out`` (csv, json or parquet by suffix) atomically."""
     from suasion._output import emit
 
@@ -212,7 +212,7 @@ def _progress_ingest(files: list[Path], fmt: str | None, store: Path | None, on_
         return ingest_events(files, store=store, format=fmt, on_error=on_error, dedup=dedup, progress=tick)
 
 
-def _report_ingest(report, fmt: OutputFormat) -> None:  # noqa: ANN001
+def _report_ingest(report, fmt: OutputFormat) -> None:
     from suasion._output import emit
 
     if fmt is OutputFormat.table:
@@ -615,7 +615,7 @@ def fetch_cmd(
         )
 
 
-def _run_fetch(fetch, plan, folder, ingest: bool, store, total, quiet, console):  # noqa: ANN001, ANN202
+def _run_fetch(fetch, plan, folder, ingest: bool, store, total, quiet, console):
     """Download with a progress bar (bytes, rate, ETA); with ``ingest``, ingest each verified file into the
     store (then drop the download) and skip files the store's ledger already holds."""
     from rich.progress import (
@@ -643,7 +643,7 @@ def _run_fetch(fetch, plan, folder, ingest: bool, store, total, quiet, console):
     ) as progress:
         task = progress.add_task("gdelt2", total=total)
 
-        def on_file(path, remote) -> None:  # noqa: ANN001
+        def on_file(path, remote) -> None:
             progress.update(task, description=remote.name)
             if ingest:
                 event_store.ingest([path], fmt="gdelt2")

@@ -71,6 +71,17 @@ def dedup_sql(relation: str, rule: str) -> str:
     return f"SELECT * FROM {relation} QUALIFY row_number() OVER (PARTITION BY {part} ORDER BY {order}) = 1"
 
 
+def duplicates_sql(relation: str, rule: str) -> str:
+    """SQL (DuckDB) counting the rows ``rule`` would remove from ``relation``, with one hash aggregate (no sort):
+    rows minus distinct keys among rows whose key has no empty field (those are never duplicates)."""
+    key = DEDUP_RULES[rule]
+    if not key:
+        return "SELECT 0"
+    complete = " AND ".join(f"{c} IS NOT NULL" for c in key)
+    distinct = f"({', '.join(key)})" if len(key) > 1 else key[0]
+    return f"SELECT count(*) - count(DISTINCT {distinct}) FROM {relation} WHERE {complete}"
+
+
 def dedup_ibis(table: Any, rule: str) -> Any:
     """The same rule as an Ibis expression (runs on DuckDB, Spark, BigQuery...)."""
     import ibis

@@ -63,9 +63,9 @@ def master_url() -> str:
     return os.environ.get(MASTER_ENV, MASTER_URL)
 
 
-def _open(url: str, headers: dict[str, str] | None = None):  # noqa: ANN202 - urllib response
+def _open(url: str, headers: dict[str, str] | None = None):
     request = urllib.request.Request(url, headers={"User-Agent": "suasion-events-fetch", **(headers or {})})
-    return urllib.request.urlopen(request, timeout=TIMEOUT_S)  # noqa: S310 - http(s) URL of the master list
+    return urllib.request.urlopen(request, timeout=TIMEOUT_S)
 
 
 def master_lines(url: str) -> Iterator[str]:
@@ -104,7 +104,7 @@ def plan_gdelt2(start: dt.date, end: dt.date, url: str | None = None) -> list[Re
 
 
 def _md5(path: Path) -> str:
-    digest = hashlib.md5()  # noqa: S324 - GDELT publishes MD5 checksums; used to check transfers, not security
+    digest = hashlib.md5()
     with open(path, "rb") as fh:
         while chunk := fh.read(1 << 20):
             digest.update(chunk)

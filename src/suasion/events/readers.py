@@ -74,6 +74,8 @@ CANONICAL_COLUMNS: tuple[str, ...] = (
 )
 
 MAX_PROBLEMS_KEPT = 200
+#: longest line the CSV reader accepts (DuckDB sizes its read buffers from it: 16 x this per buffer)
+MAX_LINE_BYTES = 1 << 20
 
 
 @dataclass
@@ -242,7 +244,7 @@ def read_csv_sql(path: Path | list[Path], layout: Layout, header: bool, rejects:
         f"auto_detect=false, columns={columns}, dateformat={_lit(layout.date_format)}, "
         f"force_not_null={force}, nullstr={nullstr}, store_rejects=true, "
         f"rejects_table={_lit(rejects + '_errors')}, rejects_scan={_lit(rejects + '_scans')}, "
-        f"max_line_size=4194304)"
+        f"max_line_size={MAX_LINE_BYTES})"
     )
 
 
@@ -515,8 +517,8 @@ def stage_file(
     return report
 
 
-STREAM_BATCH_ROWS = 100_000
-ROW_GROUP_ROWS = 128_000
+STREAM_BATCH_ROWS = 32_768
+ROW_GROUP_ROWS = 65_536
 # rows held across all month buffers (rare months get smaller row groups)
 MAX_BUFFERED_ROWS = 2 * ROW_GROUP_ROWS
 # row-group min/max statistics only where queries filter (dataset, month, day, id, numbers): statistics on the

@@ -70,7 +70,7 @@ class RawScan:
         self.con: Any = None
 
     # ------------------------------------------------------------------------------------------ set-up
-    def __enter__(self) -> RawScan:
+    def __enter__(self) -> RawScan:  # noqa: PYI034 - not subclassed
         import duckdb
 
         detected = [(path, *detect_layout(path, self.input_format)) for path in self.files]
@@ -95,7 +95,7 @@ class RawScan:
         self._salvaged: list[str] = []
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         if self.con is not None:
             self.con.close()
         if self._tmp is not None:
@@ -135,7 +135,7 @@ class RawScan:
         return frame
 
     def _which_file(self, message: str) -> str:
-        for _, paths in self.groups.items():
+        for paths in self.groups.values():
             for original, readable in paths:
                 if str(readable) in message or str(original) in message:
                     return str(original)
@@ -143,6 +143,7 @@ class RawScan:
 
     def _collect_rejects(self) -> bool:
         """Sort the rejected rows into malformed (reported) and salvageable; True if some were salvaged."""
+        import duckdb
         import pyarrow as pa
 
         salvaged: dict[tuple[str, str], list[list[str]]] = {}
@@ -155,7 +156,7 @@ class RawScan:
                            string_agg(DISTINCT error_type, ','),
                            any_value(coalesce(column_name, '') || '|' || error_message ORDER BY column_idx)
                     FROM {rejects}_errors GROUP BY file_id, line ORDER BY file_id, line""").fetchall()
-            except Exception:  # noqa: BLE001 - no rejects table: nothing was rejected
+            except duckdb.CatalogException:  # no rejects table: nothing was rejected
                 continue
             finally:
                 self.con.sql(f"DROP TABLE IF EXISTS {rejects}_errors")

@@ -36,7 +36,8 @@ CAMEO_ROOTS = {
 
 
 def main(folder: Path) -> None:
-    rows = list(csv.DictReader(open(folder / "DERIVED_plover_event_mode_quad_intensity.csv", encoding="utf-8")))
+    with open(folder / "DERIVED_plover_event_mode_quad_intensity.csv", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
     out = []
     for r in rows:
         observed = r["polecat_event_intensity_observed"]
