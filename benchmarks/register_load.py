@@ -42,7 +42,7 @@ import httpx
 
 PASSWORD = "benchmark password 1234"
 PARTNERS = ["PAK", "IND", "AFG", "IDN", "SGP", "VNM", "PHL", "MYS", "THA", "BGD"]
-TYPES = ["staff_talks", "exercise", "training", "high_level_visit", "ship_visit", "outreach"]
+TYPES = ["staff_talks", "exercise", "training", "high_level_engagement", "ship_visit", "outreach"]
 
 
 def free_port() -> int:

@@ -16,7 +16,7 @@ from suasion.engagements.register import Register
 
 from .conftest import engagement, objective, populate_users
 
-_REGISTER = Register(Path(tempfile.mkdtemp(prefix="suasion-fuzz-")) / "register.sqlite")
+_REGISTER = Register(Path(tempfile.mkdtemp(prefix="suasion-fuzz-")) / "register.sqlite", create=True)
 schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(_REGISTER))
 
 

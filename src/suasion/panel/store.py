@@ -369,7 +369,7 @@ def _merge_user_channels(panel: Panel, folder: Path) -> Panel:
         meta[name] = {"unit": info.get("unit", ""), "description": info.get("description", ""),
                       "source_id": "user", "symmetric": False, "user": True,
                       "scale": None if scale in (None, "none") else scale,
-                      "weight": info.get("weight", 0.1)}
+                      "weight": info.get("weight", 0.1), "marking": info.get("marking")}
         channels.append(name)
     return replace(panel, channels=tuple(channels), values=values, observed_year=observed,
                    channel_meta=meta)
@@ -572,14 +572,16 @@ def _check_channel_name(name: str) -> None:
 
 
 def add_user_channel(path: Path, name: str, *, unit: str = "", scale: str = "count", weight: float = 0.1,
-                     description: str = "") -> pd.DataFrame:
+                     description: str = "", marking: str | None = None) -> pd.DataFrame:
     """Validate a CSV ``source,target,year,value`` and store it as user channel ``name``.
 
     Sources and targets may be ISO3 codes or any name or code :func:`suasion.actors.to_iso3`
     accepts. Errors name the file, line and column; nothing is written unless the whole file is
     valid. The channel is stored atomically (temporary file + rename) as
     ``data_home()/channels/NAME.parquet`` with ``NAME.json`` holding its meta, replacing an
-    earlier channel of the same name. Returns the stored rows (ISO3 codes).
+    earlier channel of the same name. ``marking`` is the protective marking of the data the
+    channel was built from (e.g. a register's engagements), kept with it and shown where channels
+    are listed. Returns the stored rows (ISO3 codes).
     """
     import pyarrow as pa
 
@@ -599,6 +601,8 @@ def add_user_channel(path: Path, name: str, *, unit: str = "", scale: str = "cou
     table = pa.Table.from_pandas(frame, preserve_index=False)
     meta = {"name": name, "unit": unit, "scale": scale, "weight": weight, "description": description,
             "file": str(Path(path).name), "rows": len(frame)}
+    if marking:
+        meta["marking"] = str(marking)
     fd, tmp_meta = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".json.tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         json.dump(meta, handle, indent=2)
@@ -624,9 +628,11 @@ def remove_user_channel(name: str) -> None:
 
 
 def list_channels(panel: Panel | None = None) -> pd.DataFrame:
-    """One row per channel: name, unit, source, symmetric, user, scale, weight, description."""
+    """One row per channel: name, unit, source, symmetric, user, scale, weight, marking (of user
+    channels built from marked data, e.g. the engagement register), description."""
     panel = panel if panel is not None else load_panel()
     rows = [{"channel": name, **{k: panel.channel_meta[name][k] for k in
                                  ("unit", "source_id", "symmetric", "user", "scale", "weight")},
+             "marking": panel.channel_meta[name].get("marking"),
              "description": panel.channel_meta[name]["description"]} for name in panel.channels]
     return pd.DataFrame(rows)
