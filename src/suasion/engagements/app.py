@@ -26,6 +26,7 @@ import datetime as dt
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path as PathLib
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response
@@ -70,7 +71,7 @@ from suasion.errors import SuasionError, UnknownActorError
 SESSION_COOKIE = "suasion_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-STATIC = __import__("pathlib").Path(__file__).resolve().parent / "static"
+STATIC = PathLib(__file__).resolve().parent / "static"
 DOCS_ASSETS = "/docs/assets"
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -510,11 +511,6 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
         return result.to_dict()
 
     return app
-
-
-def _json(model: BaseModel, status_code: int = 200) -> Response:
-    """Serialise a validated model directly (skips FastAPI's second validation and encoder pass)."""
-    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
