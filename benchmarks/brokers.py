@@ -21,7 +21,7 @@ import time
 import networkx as nx
 import numpy as np
 
-from suasion.influence.brokers import all_broker_tables
+from suasion.influence.brokerage import all_broker_tables
 from suasion.influence.network import influence_network
 from suasion.influence.paths import DEFAULT_ATTENUATION, indirect_influence
 from suasion.panel import load_panel

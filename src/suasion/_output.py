@@ -11,11 +11,10 @@ import math
 import sys
 from collections.abc import Iterable
 from enum import Enum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-from rich.console import Console
-from rich.table import Table
+if TYPE_CHECKING:  # pandas and Rich are imported when something is printed, not at start-up
+    import pandas as pd
 
 
 class OutputFormat(str, Enum):
@@ -25,6 +24,8 @@ class OutputFormat(str, Enum):
 
 
 def _jsonable(value: Any) -> Any:
+    import pandas as pd
+
     if isinstance(value, dict):
         return {str(k): _jsonable(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
@@ -48,8 +49,9 @@ def print_json(records: Iterable[dict] | dict) -> None:
     sys.stdout.write(json.dumps(_jsonable(records), indent=2, default=str) + "\n")
 
 
-def format_number(value: float) -> str:
-    """Numbers for people: thousands separated, 3 decimals for scores, scientific below 0.001."""
+def format_number(value: float, digits: int = 3) -> str:
+    """Numbers for people: thousands separated from 1,000; otherwise ``digits`` significant
+    figures (0.0163, 0.000312), scientific notation only below 1e-6."""
     if math.isnan(value):
         return ""
     if value == 0:
@@ -57,14 +59,19 @@ def format_number(value: float) -> str:
     size = abs(value)
     if size >= 1000:
         return f"{value:,.0f}"
-    if size >= 0.001:
-        return f"{value:.3f}"
-    return f"{value:.1e}"
+    if size < 1e-6:
+        return f"{value:.{digits - 1}e}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(size)))
+    return f"{value:.{decimals}f}"
 
 
 def print_table(frame: pd.DataFrame, title: str | None = None, floatfmt: str | None = None,
                 caption: str | None = None) -> None:
     """A Rich table that stays readable in 80 columns (numbers right-aligned, see format_number)."""
+    import pandas as pd
+    from rich.console import Console
+    from rich.table import Table
+
     console = Console(width=max(80, Console().width))
     table = Table(title=title, caption=caption, show_lines=False, pad_edge=False)
     for col in frame.columns:

@@ -143,7 +143,7 @@ def test_planned_engagements_change_a_broker_score_worked_out_by_hand(world: Reg
     alignment is unknown (0), so pull = (1/12 + 1/12) / 2 * (1 + 0) / 2 = 1/24. L(TUR->PAK) =
     1/12 likewise. Broker score = sqrt(pull * L) = sqrt(1/288) = 0.0589.
     """
-    from suasion.influence.brokers import broker_scores, excluded
+    from suasion.influence.brokerage import broker_scores, excluded
     from suasion.influence.network import influence_network
     from suasion.panel.store import add_user_channel, clear_cache, load_panel
 

@@ -12,7 +12,7 @@ from suasion.errors import SuasionError
 from suasion.influence import brokers, incentives, influence_paths, whatif
 from suasion.influence.network import influence_network
 from suasion.influence.paths import indirect_influence
-from suasion.influence.whatif import ChangeSyntaxError, parse_change, read_changes
+from suasion.influence.counterfactual import ChangeSyntaxError, parse_change, read_changes
 from tests.leverage.worlds import make_panel
 
 YEAR = 2010

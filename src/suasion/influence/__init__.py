@@ -8,9 +8,25 @@
 
 from __future__ import annotations
 
-from suasion.influence.brokers import brokers
-from suasion.influence.incentives import incentives
-from suasion.influence.paths import influence_paths
-from suasion.influence.whatif import whatif
+import importlib
+from typing import Any
 
-__all__ = ["brokers", "incentives", "influence_paths", "whatif"]
+_API: dict[str, str] = {
+    "brokers": "suasion.influence.brokerage",
+    "incentives": "suasion.influence.levers",
+    "influence_paths": "suasion.influence.paths",
+    "whatif": "suasion.influence.counterfactual",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str) -> Any:  # names load lazily so that importing the package is cheap
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pandas as pd
+from typing import TYPE_CHECKING
+
 import typer
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 from suasion._output import OutputFormat, emit, print_json
 
@@ -26,6 +30,8 @@ def _main_channel(channels: dict) -> str:
 def brokers_cmd(principal: str = PRINCIPAL, target: str = TARGET, year: int | None = YEAR, top: int = TOP,
                 fmt: OutputFormat = FORMAT) -> None:
     """Whom PRINCIPAL can work through to move TARGET, best broker first."""
+    import pandas as pd
+
     from suasion.influence import brokers
 
     frame = brokers(principal, target, year, top=top or None)
@@ -81,6 +87,8 @@ def incentives_cmd(principal: str = PRINCIPAL,
                    top: int = typer.Option(15, "--top", "-n", help="Levers to show (0 = all)."),
                    fmt: OutputFormat = FORMAT) -> None:
     """What PRINCIPAL could offer BROKER: levers ranked by the pull each unit buys."""
+    import pandas as pd
+
     from suasion.influence import incentives
 
     frame = incentives(principal, broker, year, third_parties=third_parties)
@@ -105,9 +113,11 @@ def whatif_cmd(principal: str = PRINCIPAL, target: str = TARGET, year: int | Non
                change: list[str] = CHANGES, file: Path | None = CHANGE_FILE,
                hops: int = typer.Option(3, "--hops", "-k"), top: int = TOP, fmt: OutputFormat = FORMAT) -> None:
     """Change the panel (a copy) and compare leverage, brokers and paths before and after."""
+    import pandas as pd
+
     from suasion.errors import SuasionError
     from suasion.influence import whatif
-    from suasion.influence.whatif import SYNTAX, read_changes
+    from suasion.influence.counterfactual import SYNTAX, read_changes
 
     changes: list = list(change)
     if file is not None:

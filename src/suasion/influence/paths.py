@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from suasion.errors import SuasionError
-from suasion.influence.brokers import excluded, resolve_pair
+from suasion.influence.brokerage import excluded, resolve_pair
 from suasion.influence.network import influence_network
 from suasion.panel.store import Panel
 

@@ -6,17 +6,30 @@ See :mod:`suasion.panel.schema` for the channels and the on-disk layout and
 
 from __future__ import annotations
 
-from suasion.panel.store import (
-    Panel,
-    UserChannelError,
-    add_user_channel,
-    clear_cache,
-    data_sources,
-    list_channels,
-    load_panel,
-    remove_user_channel,
-    write_panel,
-)
+import importlib
+from typing import Any
 
-__all__ = ["Panel", "UserChannelError", "add_user_channel", "clear_cache", "data_sources", "list_channels",
-           "load_panel", "remove_user_channel", "write_panel"]
+_API: dict[str, str] = {
+    "Panel": "suasion.panel.store",
+    "UserChannelError": "suasion.panel.store",
+    "add_user_channel": "suasion.panel.store",
+    "clear_cache": "suasion.panel.store",
+    "data_sources": "suasion.panel.store",
+    "list_channels": "suasion.panel.store",
+    "load_panel": "suasion.panel.store",
+    "remove_user_channel": "suasion.panel.store",
+    "write_panel": "suasion.panel.store",
+}
+
+__all__ = sorted(_API)
+
+
+def __getattr__(name: str) -> Any:  # names load lazily so that importing the package is cheap
+    module = _API.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))

@@ -32,7 +32,7 @@ import numpy as np
 import pandas as pd
 
 from suasion.errors import SuasionError
-from suasion.influence.brokers import resolve_pair
+from suasion.influence.brokerage import resolve_pair
 from suasion.influence.network import influence_network
 from suasion.leverage.engine import bloc_masks, resolve_model
 from suasion.leverage.inputs import collapse_blocs, suasion_inputs

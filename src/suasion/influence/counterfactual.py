@@ -188,7 +188,7 @@ def whatif(principal: str, target: str, changes: list[str | Change], year: int |
            hops: int = 3, panel: Panel | None = None) -> WhatIfResult:
     """Apply ``changes`` to a copy of the panel and compare leverage over ``target``, the brokers
     between ``principal`` and ``target``, and the direct and indirect influence of P over T."""
-    from suasion.influence.brokers import brokers, resolve_pair
+    from suasion.influence.brokerage import brokers, resolve_pair
     from suasion.influence.paths import influence_paths
     from suasion.leverage.api import leverage_over
 
