@@ -535,7 +535,7 @@ def app_from_environment() -> FastAPI:
 
 #: uvicorn worker processes of ``suasion register serve`` (the count that measured best under
 #: mixed load on the 2-core machine: benchmarks/register_load.py, docs/register.md#performance).
-DEFAULT_WORKERS = 1
+DEFAULT_WORKERS = 2
 
 
 def serve(location: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 8000,
