@@ -11,9 +11,11 @@ from pathlib import Path
 import platformdirs
 
 
-def data_home() -> Path:
-    """The per-user data directory, created on first use."""
+def data_home(create: bool = True) -> Path:
+    """The per-user data directory, created on first use (unless ``create`` is false: then only
+    its path, for a command that must not create anything when it fails)."""
     env = os.environ.get("SUASION_HOME")
     path = Path(env) if env else Path(platformdirs.user_data_dir("suasion", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path

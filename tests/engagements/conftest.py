@@ -60,7 +60,7 @@ def populate_users(reg: Register) -> None:
 def template_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A migrated SQLite register with users, built once (argon2 hashing is deliberately slow)."""
     path = tmp_path_factory.mktemp("register-template") / "register.sqlite"
-    reg = Register(path)
+    reg = Register(path, create=True)
     populate_users(reg)
     reg.close()
     return path
@@ -81,7 +81,7 @@ def pg_template(pg_server: str) -> str:
     from tests.engagements.pg import admin_execute
 
     admin_execute(pg_server, "CREATE DATABASE suasion_template")
-    reg = Register(pg_server + "suasion_template")
+    reg = Register(pg_server + "suasion_template", create=True)
     populate_users(reg)
     reg.close()
     return "suasion_template"

@@ -92,7 +92,7 @@ def _brute_force(budget: float, prio: dict[str, float], costs: dict[str, float],
 @pytest.mark.parametrize("budget", [5000, 23000, 47000, 120000])
 def test_planner_is_optimal(budget: float) -> None:
     prio = {"PAK": 3.0, "IND": 1.0, "AFG": 0.5}
-    costs = {"staff_talks": 5000.0, "exercise": 40000.0, "high_level_visit": 18000.0}
+    costs = {"staff_talks": 5000.0, "exercise": 40000.0, "high_level_engagement": 18000.0}
     plan = plan_portfolio(budget, prio, costs, max_per_type=2, diminishing=0.6)
     assert plan.value == pytest.approx(_brute_force(budget, prio, costs, 2, 0.6))
     assert plan.spent <= budget and plan.value <= plan.lp_bound + 1e-9
@@ -116,7 +116,7 @@ def test_planner_takes_a_broker_table_and_rejects_bad_input() -> None:
 def test_planner_accepts_the_broker_ranking() -> None:
     brokers_fn = pytest.importorskip("suasion.influence").brokers
     ranking = brokers_fn("USA", "PAK", 2010).head(5)
-    plan = plan_portfolio(300000, ranking, {"staff_talks": 20000, "high_level_visit": 60000})
+    plan = plan_portfolio(300000, ranking, {"staff_talks": 20000, "high_level_engagement": 60000})
     assert set(plan.chosen["partner"]) <= set(ranking["broker"])
     top = ranking["broker"].iloc[0]
     assert plan.chosen.loc[plan.chosen["partner"] == top, "count"].sum() >= 1

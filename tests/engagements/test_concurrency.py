@@ -90,4 +90,7 @@ def test_concurrent_updates_lose_nothing(backend_url: str) -> None:
     assert len(logged) == len(accepted)
     rejected_notes = {n for _, _, n in rejected}
     assert not rejected_notes & {n for _, _, n in logged}
+    for record in ids:  # a gapless version sequence in the audit trail, one entry per version
+        versions = sorted(x.version for x in root.audit(entity="engagement", entity_id=record, limit=1000).items)
+        assert versions == list(range(1, root.get(record).version + 1)), record
     reg.close()

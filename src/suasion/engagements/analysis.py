@@ -26,6 +26,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from suasion.engagements.errors import InvalidRecordError
 from suasion.engagements.schemas import EngagementOut, ObjectiveOut
 from suasion.engagements.vocab import HAPPENED, LEVEL_WEIGHT, TYPE_WEIGHT, Status
 
@@ -53,8 +54,8 @@ def trajectory(engagements: Sequence[EngagementOut], partner: str, *, half_life_
     approved) starting that month, and the number and mean rating (1-5) of assessments dated
     that month. Months run from ``start`` (default: first engagement) to ``end`` (default: last
     engagement or assessment)."""
-    if half_life_months <= 0:
-        raise ValueError("half_life_months must be positive")
+    if not half_life_months > 0 or not np.isfinite(half_life_months):
+        raise InvalidRecordError(f"half-life must be a positive number of months, got {half_life_months!r}")
     mine = [e for e in engagements if partner in e.partners and e.status is not Status.cancelled]
     dates = [e.start_date for e in mine] + [a.date for e in mine for a in e.assessments]
     if not dates and (start is None or end is None):

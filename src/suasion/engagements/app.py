@@ -8,10 +8,16 @@ Authentication, on every endpoint except ``POST /auth/login``:
   cookie and returns a CSRF token; every unsafe request (POST, PATCH, PUT, DELETE) made with the
   cookie must echo that token in the ``X-CSRF-Token`` header.
 
-Errors are JSON ``{"error": <kind>, "detail": <one line>}`` with the status of the
+Every error is JSON ``{"error": <kind>, "detail": <one line>}``: the status of the
 :class:`~suasion.errors.SuasionError` (401, 403, 404 for records above the user's clearance too,
-409 for stale versions, 422 for invalid input, 429 for throttled logins). Routes only call
+409 for stale versions and lost races, 422 for invalid input, 429 for throttled logins), request
+validation errors (422, kind ``InvalidRecordError``, naming the field but never repeating the
+value sent), HTTP errors of the framework (404 unknown route, 405, 400 unreadable body) and, for
+a bug, 500 ``InternalError`` with no detail. Routes only call
 :class:`~suasion.engagements.register.Register`.
+
+The OpenAPI docs at ``/docs`` are served from the package (Swagger UI vendored from npm under
+``static/swagger-ui``, with its licence and a SHA-256 manifest): nothing is loaded from outside.
 """
 
 # (no "from __future__ import annotations": FastAPI resolves the local Annotated aliases at runtime)
@@ -20,12 +26,15 @@ import datetime as dt
 import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path as PathLib
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from suasion.engagements import auth
 from suasion.engagements.errors import AuthenticationError, InvalidRecordError
@@ -40,6 +49,8 @@ from suasion.engagements.schemas import (
     ObjectiveIn,
     ObjectiveOut,
     ObjectivePatch,
+    TextIn,
+    TokenOut,
     Transition,
     UserIn,
     UserOut,
@@ -60,12 +71,14 @@ from suasion.errors import SuasionError, UnknownActorError
 SESSION_COOKIE = "suasion_session"
 CSRF_HEADER = "X-CSRF-Token"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-RESPONSE_CACHE_SIZE = 4096  # bodies kept per process (cleared whole when full or on any commit)
+STATIC = PathLib(__file__).resolve().parent / "static"
+DOCS_ASSETS = "/docs/assets"
 
 IdPath = Annotated[int, Path(ge=1, le=MAX_ID)]
 Limit = Annotated[int, Query(ge=0, le=1000)]
 Offset = Annotated[int, Query(ge=0, le=MAX_ID)]
 Text = Annotated[str | None, Query(max_length=200)]
+PartnerQuery = Annotated[str | None, Query(max_length=80)]
 
 
 class EngagementPage(BaseModel):
@@ -93,7 +106,7 @@ class Count(BaseModel):
     count: int
 
 
-class LoginIn(BaseModel):
+class LoginIn(TextIn):
     username: str = Field(min_length=1, max_length=100)
     password: str = Field(min_length=1, max_length=1000)
 
@@ -112,12 +125,18 @@ class Me(BaseModel):
     visible_classifications: list[str]
 
 
-class TokenIn(BaseModel):
+class TokenIn(TextIn):
     name: str = Field(default="script", min_length=1, max_length=100, pattern=r"^[\w .@-]+$")
+    days: float = Field(default=auth.TOKEN_LIFETIME.days, gt=0, le=auth.MAX_TOKEN_DAYS)
 
 
-class TokenOut(BaseModel):
+class NewToken(BaseModel):
     token: str
+    expires_in_days: float
+
+
+class Principal(TextIn):
+    principal: str | None = Field(default=None, min_length=1, max_length=80)
 
 
 class ImportOut(BaseModel):
@@ -125,12 +144,12 @@ class ImportOut(BaseModel):
     ids: list[int]
 
 
-class Classifications(BaseModel):
+class Classifications(TextIn):
     levels: list[Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[\w .-]+$")]] = \
         Field(min_length=1, max_length=20)
 
 
-class PlanIn(BaseModel):
+class PlanIn(TextIn):
     budget: float = Field(gt=0, le=1e13, allow_inf_nan=False)
     priorities: dict[Annotated[str, Field(min_length=2, max_length=60)],
                      Annotated[float, Field(gt=0, le=1e6, allow_inf_nan=False)]] = Field(min_length=1, max_length=60)
@@ -141,22 +160,45 @@ class PlanIn(BaseModel):
 
 def _error(exc: SuasionError) -> JSONResponse:
     status = 422 if isinstance(exc, UnknownActorError) else exc.http_status
-    body: dict[str, Any] = {"error": type(exc).__name__, "detail": str(exc)}
+    body: dict[str, Any] = {"error": type(exc).__name__, "detail": _safe(str(exc))}
     rows = getattr(exc, "rows", None)
     if rows:
-        body["rows"] = [{"line": line, "reason": reason} for line, reason in rows]
+        body["rows"] = [{"line": line, "reason": _safe(reason)} for line, reason in rows]
     return JSONResponse(body, status_code=status)
 
 
+def _safe(text: str) -> str:
+    """Text any JSON encoder can write (lone surrogates escaped)."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+_HTTP_KINDS = {400: "BadRequest", 401: "AuthenticationError", 403: "PermissionDeniedError", 404: "NotFound",
+               405: "MethodNotAllowed", 413: "TooLarge", 415: "UnsupportedMediaType"}
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    """Where and what, never the value sent (it may be a password, or not encodable)."""
+    parts = []
+    for err in exc.errors():
+        loc = ".".join(str(p) for p in err.get("loc", ()))
+        msg = str(err.get("msg", "invalid")).removeprefix("Value error, ")
+        if err.get("type") == "json_invalid":
+            msg = f"malformed JSON ({(err.get('ctx') or {}).get('error', 'cannot be read')})"
+        parts.append(f"{loc}: {msg}" if loc else msg)
+    return _safe("; ".join(parts)[:2000])
+
+
 def create_app(register: Register | str | os.PathLike[str] | None = None, *,
-               secure_cookies: bool = False, thread_tokens: int = 8, response_cache: bool = True) -> FastAPI:
+               secure_cookies: bool = False, thread_tokens: int = 8,
+               response_cache: bool | str = True) -> FastAPI:
     """The JSON API over one register (a :class:`Register`, a path/URL, or ``None`` for the default).
 
     ``thread_tokens`` caps the worker threads that run the (blocking) database calls: a few
     threads contend less for the GIL than many, so queued requests are served more fairly
     (measured by benchmarks/register_load.py: lower p95 at 50 clients than with 64 threads).
     ``response_cache`` keeps JSON bodies of ``GET /engagements`` and ``GET /engagements/{id}``
-    until the next commit to the database (SQLite files only; see ``cached_json`` below)."""
+    until a change to a record they show (SQLite files only; :mod:`suasion.engagements.cache`);
+    ``"commit"`` empties it on every commit instead, ``False`` turns it off."""
     reg = register if isinstance(register, Register) else Register(register)
 
     @asynccontextmanager
@@ -167,12 +209,45 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
         yield
 
     app = FastAPI(title="suasion defence-engagement register", version="1",
-                  description=__doc__, lifespan=lifespan)
+                  description=__doc__, lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.register = reg
 
     @app.exception_handler(SuasionError)
     async def _suasion_error(_request: Request, exc: SuasionError) -> JSONResponse:
         return _error(exc)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        return JSONResponse({"error": "InvalidRecordError", "detail": _validation_message(exc)}, status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        kind = _HTTP_KINDS.get(exc.status_code, "HTTPError")
+        return JSONResponse({"error": kind, "detail": _safe(str(exc.detail))}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _bug(_request: Request, exc: Exception) -> JSONResponse:
+        import logging
+
+        # the type only: messages of database errors can hold the values of the statement
+        logging.getLogger("suasion.engagements").error("internal error: %s", type(exc).__name__)
+        return JSONResponse({"error": "InternalError", "detail": "internal error"}, status_code=500)
+
+    # --- offline docs --------------------------------------------------------------------
+
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.staticfiles import StaticFiles
+
+    app.mount(DOCS_ASSETS, StaticFiles(directory=STATIC / "swagger-ui"), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    async def docs() -> HTMLResponse:
+        return get_swagger_ui_html(openapi_url=app.openapi_url or "/openapi.json", title=app.title + " - docs",
+                                   swagger_js_url=f"{DOCS_ASSETS}/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{DOCS_ASSETS}/swagger-ui.css",
+                                   swagger_favicon_url=f"{DOCS_ASSETS}/favicon-32x32.png",
+                                   swagger_ui_parameters={"validatorUrl": None})
 
     def authenticate(request: Request) -> Register:
         header = request.headers.get("authorization", "")
@@ -222,9 +297,18 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
         a = u._me()
         return Me(username=a.username, role=a.role, clearance=a.clearance, visible_classifications=list(a.visible))
 
-    @app.post("/auth/tokens", response_model=TokenOut, status_code=201, tags=["auth"])
-    def new_token(u: User, body: TokenIn | None = None) -> TokenOut:
-        return TokenOut(token=u.create_token(body.name if body else "script"))
+    @app.post("/auth/tokens", response_model=NewToken, status_code=201, tags=["auth"])
+    def new_token(u: User, body: TokenIn | None = None) -> NewToken:
+        body = body or TokenIn()
+        return NewToken(token=u.create_token(body.name, days=body.days), expires_in_days=body.days)
+
+    @app.get("/auth/tokens", response_model=list[TokenOut], tags=["auth"])
+    def tokens(u: User, username: Annotated[str | None, Query(min_length=1, max_length=100)] = None) -> Any:
+        return u.list_tokens(username)
+
+    @app.delete("/auth/tokens/{token_id}", response_model=TokenOut, tags=["auth"])
+    def revoke_token(u: User, token_id: IdPath) -> Any:
+        return u.revoke_token(token_id)
 
     # --- vocabulary (for forms) ----------------------------------------------------------
 
@@ -238,7 +322,7 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
 
     # --- engagements ---------------------------------------------------------------------
 
-    async def engagement_filters(status: Status | None = None, partner: Text = None, type: EngagementType | None = None,
+    async def engagement_filters(status: Status | None = None, partner: PartnerQuery = None, type: EngagementType | None = None,
                            q: Text = None, objective_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
                            lead_department: Department | None = None, start_from: dt.date | None = None,
                            start_to: dt.date | None = None) -> dict[str, Any]:
@@ -247,29 +331,13 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
 
     Filters = Annotated[dict[str, Any], Depends(engagement_filters)]
 
-    # Response cache for the hot reads (SQLite files only): JSON bodies keyed by the request and the
-    # markings the user may see (all that decides what a read returns), valid while the database's
-    # change counter (any commit, by any process) is unchanged. The counter is read before the
-    # query, so a body is never kept under a newer counter than the data it was computed from.
-    changes = reg.store.changes if response_cache else None
-    cached: dict[tuple[Any, ...], bytes] = {}
-    cached_at: list[int | None] = [None]
+    # Response cache for the hot reads, invalidated per record (SQLite files only; see cache.py).
+    cache = None
+    if response_cache and reg.store.changes is not None:
+        from suasion.engagements.cache import ResponseCache
 
-    def cached_json(u: Register, key: tuple[Any, ...], compute: Any) -> Response:
-        if changes is None:
-            return Response(compute(), media_type="application/json")
-        current = changes.current()
-        if current != cached_at[0]:
-            cached.clear()
-            cached_at[0] = current
-        full_key = (key, u._me().visible)
-        body = cached.get(full_key)
-        if body is None:
-            body = compute()
-            if len(cached) >= RESPONSE_CACHE_SIZE:
-                cached.clear()
-            cached[full_key] = body
-        return Response(body, media_type="application/json")
+        cache = ResponseCache(reg.store, "commit" if response_cache == "commit" else "record")
+    app.state.response_cache = cache
 
     @app.get("/engagements", response_model=EngagementPage, tags=["engagements"])
     async def list_engagements(u: User, filters: Filters, limit: Limit = 100, offset: Offset = 0) -> Any:
@@ -278,7 +346,8 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
             return EngagementPage(total=page.total, limit=page.limit, offset=page.offset,
                                   items=page.items).model_dump_json().encode()
 
-        return cached_json(u, ("list", limit, offset, tuple(sorted(filters.items()))), compute)
+        body = cache.page(filters, limit, offset, u._me().visible, compute) if cache else compute()
+        return Response(body, media_type="application/json")
 
     @app.get("/engagements/count", response_model=Count, tags=["engagements"])
     async def count_engagements(u: User, filters: Filters) -> Count:
@@ -290,7 +359,11 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
 
     @app.get("/engagements/{engagement_id}", response_model=EngagementOut, tags=["engagements"])
     async def get_engagement(u: User, engagement_id: IdPath) -> Any:
-        return cached_json(u, ("get", engagement_id), lambda: u.get(engagement_id).model_dump_json().encode())
+        def compute() -> bytes:
+            return u.get(engagement_id).model_dump_json().encode()
+
+        body = cache.get(engagement_id, u._me().visible, compute) if cache else compute()
+        return Response(body, media_type="application/json")
 
     @app.patch("/engagements/{engagement_id}", response_model=EngagementOut, tags=["engagements"])
     def update_engagement(u: User, engagement_id: IdPath, body: EngagementPatch) -> EngagementOut:
@@ -311,7 +384,7 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
 
     # --- objectives ----------------------------------------------------------------------
 
-    async def objective_filters(partner: Text = None, aim: StrategicAim | None = None, q: Text = None) -> dict[str, Any]:
+    async def objective_filters(partner: PartnerQuery = None, aim: StrategicAim | None = None, q: Text = None) -> dict[str, Any]:
         return {"partner": partner, "aim": aim.value if aim else None, "q": q}
 
     ObjFilters = Annotated[dict[str, Any], Depends(objective_filters)]
@@ -341,10 +414,11 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
     @app.get("/export/{kind}", tags=["files"],
              responses={200: {"content": {"text/csv": {}, "application/json": {}}}})
     def export(u: User, kind: Annotated[str, Path(pattern="^(engagements|objectives)$")],
-               format: Annotated[str, Query(pattern="^(csv|json)$")] = "json") -> Response:
-        text = u.export(kind, format)
-        media = "text/csv" if format == "csv" else "application/json"
-        return Response(text, media_type=media,
+               format: Annotated[str, Query(pattern="^(csv|json|xlsx)$")] = "json") -> Response:
+        content = u.export(kind, format)
+        media = {"csv": "text/csv", "json": "application/json",
+                 "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}[format]
+        return Response(content, media_type=media,
                         headers={"Content-Disposition": f'attachment; filename="{kind}.{format}"'})
 
     @app.post("/import/{kind}", response_model=ImportOut, status_code=201, tags=["files"],
@@ -391,6 +465,17 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
     def put_classifications(u: User, body: Classifications) -> Classifications:
         return Classifications(levels=u.set_classifications(body.levels))
 
+    @app.get("/settings/principal", response_model=Principal, tags=["admin"])
+    def get_principal(u: User) -> Principal:
+        u._me()
+        return Principal(principal=u.principal())
+
+    @app.put("/settings/principal", response_model=Principal, tags=["admin"])
+    def put_principal(u: User, body: Principal) -> Principal:
+        if not body.principal:
+            raise InvalidRecordError("principal: give a state (ISO3 code or name) or a bloc such as EU")
+        return Principal(principal=u.set_principal(body.principal))
+
     # --- analysis ------------------------------------------------------------------------
 
     @app.get("/analysis/trajectory/{partner}", tags=["analysis"])
@@ -408,6 +493,16 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
         checks = u.coherence(priority=priority or [], max_non_priority_share=max_non_priority_share)
         return {name: _records(frame) for name, frame in checks.items()}
 
+    @app.get("/analysis/channel", tags=["analysis"])
+    def channel(u: User, status: Annotated[str, Query(max_length=100, pattern=r"^[a-z,]+$")] = "planned,approved,executed",
+                year: Annotated[int | None, Query(ge=1800, le=2200)] = None) -> dict[str, Any]:
+        """The engagements you may see as a yearly panel channel from the register's principal to
+        each partner, with the highest marking it was built from."""
+        import json
+
+        built = u.channel(status, year=year)
+        return json.loads(json.dumps(built.to_dict(), default=str))
+
     @app.post("/analysis/plan", tags=["analysis"])
     def plan(u: User, body: PlanIn) -> dict[str, Any]:
         result = u.plan(body.budget, body.priorities,
@@ -416,11 +511,6 @@ def create_app(register: Register | str | os.PathLike[str] | None = None, *,
         return result.to_dict()
 
     return app
-
-
-def _json(model: BaseModel, status_code: int = 200) -> Response:
-    """Serialise a validated model directly (skips FastAPI's second validation and encoder pass)."""
-    return Response(model.model_dump_json(), status_code=status_code, media_type="application/json")
 
 
 def _records(frame: Any) -> list[dict[str, Any]]:
@@ -433,15 +523,24 @@ def _records(frame: Any) -> list[dict[str, Any]]:
     return json.loads(frame.to_json(orient="records", date_format="iso"))
 
 
+_CACHE_SETTING = {True: "1", False: "0", "commit": "commit"}
+
+
 def app_from_environment() -> FastAPI:
     """App factory for multi-worker uvicorn: the register at ``$SUASION_REGISTER_URL``."""
+    setting = os.environ.get("SUASION_RESPONSE_CACHE", "1")
     return create_app(None, secure_cookies=os.environ.get("SUASION_SECURE_COOKIES") == "1",
-                      response_cache=os.environ.get("SUASION_RESPONSE_CACHE", "1") != "0")
+                      response_cache="commit" if setting == "commit" else setting != "0")
+
+
+#: uvicorn worker processes of ``suasion register serve`` (the count that measured best under
+#: mixed load on the 2-core machine: benchmarks/register_load.py, docs/register.md#performance).
+DEFAULT_WORKERS = 2
 
 
 def serve(location: str | os.PathLike[str] | None = None, host: str = "127.0.0.1", port: int = 8000,
-          secure_cookies: bool = False, log_level: str = "warning", workers: int = 1,
-          response_cache: bool = True) -> None:
+          secure_cookies: bool = False, log_level: str = "warning", workers: int = DEFAULT_WORKERS,
+          response_cache: bool | str = True) -> None:
     """Run the API with uvicorn (loopback by default); ``workers`` > 1 runs several processes."""
     import uvicorn
 
@@ -456,6 +555,6 @@ def serve(location: str | os.PathLike[str] | None = None, host: str = "127.0.0.1
     Register(url).close()  # migrate once, before the workers start
     os.environ[ENV_URL] = url
     os.environ["SUASION_SECURE_COOKIES"] = "1" if secure_cookies else "0"
-    os.environ["SUASION_RESPONSE_CACHE"] = "1" if response_cache else "0"
+    os.environ["SUASION_RESPONSE_CACHE"] = _CACHE_SETTING[response_cache]
     uvicorn.run("suasion.engagements.app:app_from_environment", factory=True, host=host, port=port,
                 workers=workers, log_level=log_level, access_log=False)

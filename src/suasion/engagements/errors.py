@@ -13,6 +13,7 @@ __all__ = [
     "InvalidRecordError",
     "PermissionDeniedError",
     "RecordNotFoundError",
+    "RegisterLocationError",
     "SetupError",
     "SuasionError",
     "ThrottledError",
@@ -54,6 +55,13 @@ class SetupError(SuasionError):
     """The register is not initialised, or is initialised already."""
 
     http_status = 409
+
+
+class RegisterLocationError(SuasionError):
+    """No register at the given path or URL, or the database there cannot be opened (not a
+    register, unreachable server, unsupported scheme, driver not installed)."""
+
+    http_status = 503
 
 
 class ImportRowsError(SuasionError, ValueError):

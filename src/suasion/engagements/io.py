@@ -1,10 +1,15 @@
-"""Import and export files of engagements and objectives (CSV and JSON).
+"""Import and export files of engagements and objectives (CSV, JSON; Excel for export).
 
 CSV: one record per row; list cells (partners, supporting_departments, objective_ids) are
 separated by ``;``; objective indicators are a JSON list in their cell. JSON: an array of
 objects with the same fields. Export-only fields (id, status, version, created_by, created_at,
 updated_at, assessments) are ignored on import: imported engagements start as ``proposed``.
 Reading reports the line each record starts on, so errors can name it.
+
+Spreadsheet formulas are neutralised (OWASP "CSV injection"): in CSV, a text cell starting with
+``=``, ``+``, ``-``, ``@``, a tab or a carriage return gets a leading ``'`` (so does a cell that
+starts with ``'``, so that import, which removes one leading ``'`` from every CSV cell, gives the
+text back exactly); in Excel files every text cell is stored as text, never as a formula.
 """
 
 from __future__ import annotations
@@ -19,6 +24,17 @@ from typing import Any
 from suasion.engagements.errors import ImportRowsError
 from suasion.engagements.schemas import EngagementOut, ObjectiveOut
 from suasion.errors import InputFileError
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+MAX_JSON_DEPTH = 20
+
+
+def neutralise(value: Any) -> Any:
+    """A CSV cell that a spreadsheet will not run as a formula (module docstring)."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
 
 EXPORT_ONLY = {"id", "status", "version", "created_by", "created_at", "updated_at", "assessments"}
 LIST_FIELDS = ("partners", "supporting_departments", "objective_ids")
@@ -62,7 +78,45 @@ def dump(kind: str, records: list[Any], fmt: str) -> str:
                 out[key] = json.dumps(value, ensure_ascii=False)
             else:
                 out[key] = "" if value is None else value
-        writer.writerow(out)
+        writer.writerow({k: neutralise(v) for k, v in out.items()})
+    return buffer.getvalue()
+
+
+def dump_xlsx(kind: str, records: list[Any]) -> bytes:
+    """An Excel workbook of exported records (the CSV's columns); needs openpyxl
+    (``pip install 'suasion[excel]'``). Text cells are stored as text, never as formulas."""
+    try:
+        from openpyxl import Workbook
+    except ImportError:
+        raise InputFileError("<export>", "Excel export needs openpyxl: pip install 'suasion[excel]' "
+                             "(or export csv or json)") from None
+    rows = list(csv.DictReader(io.StringIO(dump(kind, records, "csv"))))
+    book = Workbook()
+    sheet = book.active
+    sheet.title = kind
+    fields = list(rows[0]) if rows else ["id", "title"]
+    sheet.append(fields)
+    numeric = {"id", "version", "estimated_cost", "actual_cost", "assessments", "mean_rating"}
+    for row in rows:
+        values: list[Any] = []
+        for key in fields:
+            text = row[key]
+            if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+                text = text[1:]  # the CSV escape; Excel cells are typed instead
+            if key in numeric and text:
+                try:
+                    values.append(float(text) if "." in text or "e" in text else int(text))
+                    continue
+                except ValueError:
+                    pass
+            values.append(text)
+        sheet.append(values)
+    for line in sheet.iter_rows(min_row=2):
+        for cell in line:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()
 
 
@@ -71,7 +125,7 @@ def read_text(path: str | os.PathLike[str], fmt: str | None = None) -> tuple[str
     path = Path(path)
     fmt = fmt or path.suffix.lower().lstrip(".")
     if fmt not in ("csv", "json"):
-        raise InputFileError(str(path), f"unknown format {fmt!r}; give --format csv or json")
+        raise InputFileError(str(path), f"unknown format {fmt!r}; give --input-format csv or json")
     try:
         return path.read_text(encoding="utf-8-sig"), fmt
     except FileNotFoundError:
@@ -91,6 +145,7 @@ def _clean(record: dict[str, Any], from_csv: bool) -> dict[str, Any]:
         if from_csv:
             if value is None or value == "":
                 continue
+            value = value.removeprefix("'")  # the formula escape of exported CSV (module docstring)
             if key == "indicators":
                 try:
                     value = json.loads(value)
@@ -98,6 +153,19 @@ def _clean(record: dict[str, Any], from_csv: bool) -> dict[str, Any]:
                     raise ValueError(f"indicators: not a JSON list ({exc.msg})") from None
         out[key] = value
     return out
+
+
+def _depth(value: Any) -> int:
+    """Nesting depth of decoded JSON (iterative: deep values cannot exhaust the stack)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, (list, dict)):
+            deepest = max(deepest, depth)
+            if depth > MAX_JSON_DEPTH:
+                return depth
+            stack.extend((v, depth + 1) for v in (item.values() if isinstance(item, dict) else item))
+    return deepest
 
 
 def load(kind: str, text: str, fmt: str, source: str) -> list[tuple[int | None, dict[str, Any]]]:
@@ -139,8 +207,15 @@ def _load_json(text: str, source: str) -> list[tuple[int | None, dict[str, Any]]
             i += 1
         return i
 
+    counted = [0, 1]  # position up to which newlines are counted, and the line there
+
     def line_of(i: int) -> int:
-        return text.count("\n", 0, i) + 1
+        """Line of position ``i``; positions only grow, so each newline is counted once."""
+        if i < counted[0]:
+            return text.count("\n", 0, i) + 1
+        counted[1] += text.count("\n", counted[0], i)
+        counted[0] = i
+        return counted[1]
 
     i = skip(0)
     if i >= n or text[i] != "[":
@@ -156,6 +231,11 @@ def _load_json(text: str, source: str) -> list[tuple[int | None, dict[str, Any]]
         except json.JSONDecodeError as exc:
             raise InputFileError(source, f"malformed JSON: {exc.msg} (column {exc.colno})",
                                  line=exc.lineno) from None
+        except RecursionError:
+            raise InputFileError(source, "JSON nested too deeply", line=line_of(i)) from None
+        if _depth(value) > MAX_JSON_DEPTH:
+            raise InputFileError(source, f"JSON nested more than {MAX_JSON_DEPTH} levels deep",
+                                 line=line_of(i))
         if isinstance(value, dict):
             try:
                 rows.append((line_of(i), _clean(value, False)))

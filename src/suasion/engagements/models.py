@@ -171,6 +171,8 @@ class ApiToken(Base):
 
 
 class LoginThrottle(Base):
+    """Failed-login counts per user name; ``username`` holds the SHA-256 of the name, never the name."""
+
     __tablename__ = "login_throttle"
 
     username: Mapped[str] = mapped_column(String(100), primary_key=True)

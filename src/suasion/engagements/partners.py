@@ -11,6 +11,10 @@ from functools import lru_cache
 
 from suasion.errors import UnknownActorError
 
+#: Longest partner name or code matched (any country name fits; matching costs time that grows
+#: with the length of the text).
+MAX_PARTNER_TEXT = 80
+
 
 @lru_cache(maxsize=1)
 def _iso3_table() -> dict[str, str]:
@@ -37,6 +41,11 @@ def partner_code(value: object) -> str:
     """The ISO3 code of ``value``; raises :class:`UnknownActorError` naming the bad value."""
     if not isinstance(value, str) or not value.strip():
         raise UnknownActorError(f"unknown partner code {value!r}; use an ISO3 code such as PAK")
+    if len(value) > MAX_PARTNER_TEXT:
+        raise UnknownActorError(f"partner {value[:20]!r}... is {len(value):,} characters long; a partner is an ISO3 "
+                                f"code or a country name of at most {MAX_PARTNER_TEXT} characters")
+    if "\x00" in value:
+        raise UnknownActorError("a partner must not contain NUL characters")
     try:
         from suasion.actors import to_iso3
     except ImportError:

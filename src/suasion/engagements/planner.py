@@ -31,7 +31,7 @@ import pandas as pd
 
 from suasion.engagements.errors import InvalidRecordError
 from suasion.engagements.partners import partner_code
-from suasion.engagements.vocab import TYPE_WEIGHT, EngagementType
+from suasion.engagements.vocab import TYPE_WEIGHT, EngagementType, type_alias
 
 PRIORITY_COLUMNS = ("priority", "weight", "score", "broker_score", "leverage")
 PARTNER_COLUMNS = ("partner", "iso3", "broker", "actor")
@@ -102,7 +102,7 @@ def plan_portfolio(budget: float, priorities: Any, type_costs: Mapping[str, floa
     costs: dict[EngagementType, float] = {}
     for name, cost in type_costs.items():
         try:
-            t = EngagementType(getattr(name, "value", name))
+            t = EngagementType(type_alias(getattr(name, "value", name)))
         except ValueError:
             raise InvalidRecordError(f"unknown engagement type {name!r} in type_costs") from None
         if not np.isfinite(cost) or cost <= 0:

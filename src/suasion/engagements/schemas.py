@@ -1,8 +1,12 @@
 """Pydantic models of what goes in and out of the register (Python API, JSON API, import files).
 
 Field rules enforced here: end date not before start date, costs not negative, currency an
-ISO 4217 code, at least one partner, rating 1-5. Rules that need the database (partner
-codes, objective ids, clearance, life cycle) are checked in :mod:`suasion.engagements.service`.
+ISO 4217 code, at least one partner, rating 1-5, a bound on the length of every string (a
+partner name at most 80 characters: matching names costs time that grows with their length).
+Rules that need the database (partner codes, objective ids, clearance, life cycle) are checked
+by :class:`suasion.engagements.register.Register`.
+
+Validation messages never repeat a password or token, nor text a terminal or JSON cannot show.
 """
 
 from __future__ import annotations
@@ -14,9 +18,21 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from suasion.engagements.errors import InvalidRecordError
-from suasion.engagements.vocab import Department, EngagementType, Level, Role, Status, StrategicAim
+from suasion.engagements.vocab import (
+    Department,
+    EngagementType,
+    Level,
+    Role,
+    Status,
+    StrategicAim,
+    type_alias,
+)
 
 Text200 = Field(min_length=1, max_length=200)
+#: A partner as given (ISO3 code or name): long enough for any country name.
+PartnerText = Annotated[str, Field(min_length=1, max_length=80)]
+#: Fields whose values are never shown in a message.
+SECRET_FIELDS = frozenset({"password", "token", "secret", "csrf_token"})
 
 
 @lru_cache(maxsize=1)
@@ -56,6 +72,10 @@ def _check_text(value: Any) -> Any:
     elif isinstance(value, list):
         for item in value:
             _check_text(item)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
     return value
 
 
@@ -66,6 +86,22 @@ class _In(BaseModel):
     @classmethod
     def _text(cls, value: Any) -> Any:
         return _check_text(value)
+
+
+class TextIn(BaseModel):
+    """Base of API bodies that are not records (login, tokens, settings, plans): the same text
+    checks, but unknown fields are ignored as FastAPI does by default."""
+
+    model_config = ConfigDict(allow_inf_nan=False)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _text(cls, value: Any) -> Any:
+        return _check_text(value)
+
+
+def _type_alias(value: Any) -> Any:
+    return type_alias(value) if isinstance(value, str) else value
 
 
 class Indicator(_In):
@@ -79,7 +115,7 @@ class ObjectiveIn(_In):
     model_config = ConfigDict(json_schema_extra={"examples": [{"title": "Build trust with Pakistan", "partners": ["PAK"], "aim": "build_trust", "owner": "MoD policy", "indicators": [{"name": "visits", "baseline": 1, "target": 4}]}]})
 
     title: str = Text200
-    partners: list[str] = Field(min_length=1, max_length=50)
+    partners: list[PartnerText] = Field(min_length=1, max_length=50)
     aim: StrategicAim
     indicators: list[Indicator] = Field(default_factory=list, max_length=50)
     owner: str = Text200
@@ -99,7 +135,7 @@ class ObjectiveIn(_In):
 class ObjectivePatch(_In):
     version: int = Field(ge=1, le=MAX_ID)
     title: str | None = Field(default=None, min_length=1, max_length=200)
-    partners: list[str] | None = Field(default=None, min_length=1, max_length=50)
+    partners: list[PartnerText] | None = Field(default=None, min_length=1, max_length=50)
     aim: StrategicAim | None = None
     indicators: list[Indicator] | None = Field(default=None, max_length=50)
     owner: str | None = Field(default=None, min_length=1, max_length=200)
@@ -130,7 +166,7 @@ class EngagementIn(EngagementFields):
 
     title: str = Text200
     type: EngagementType
-    partners: list[str] = Field(min_length=1, max_length=200)
+    partners: list[PartnerText] = Field(min_length=1, max_length=200)
     location: str = Field(default="", max_length=200)
     start_date: dt.date
     end_date: dt.date
@@ -146,6 +182,7 @@ class EngagementIn(EngagementFields):
 
     _split = field_validator("partners", "supporting_departments", "objective_ids",
                              mode="before")(_split_list)
+    _alias = field_validator("type", mode="before")(_type_alias)
 
 
 class EngagementPatch(EngagementFields):
@@ -156,7 +193,7 @@ class EngagementPatch(EngagementFields):
     version: int = Field(ge=1, le=MAX_ID)
     title: str | None = Field(default=None, min_length=1, max_length=200)
     type: EngagementType | None = None
-    partners: list[str] | None = Field(default=None, min_length=1, max_length=200)
+    partners: list[PartnerText] | None = Field(default=None, min_length=1, max_length=200)
     location: str | None = Field(default=None, max_length=200)
     start_date: dt.date | None = None
     end_date: dt.date | None = None
@@ -172,6 +209,7 @@ class EngagementPatch(EngagementFields):
 
     _split = field_validator("partners", "supporting_departments", "objective_ids",
                              mode="before")(_split_list)
+    _alias = field_validator("type", mode="before")(_type_alias)
 
 
 class Transition(_In):
@@ -189,6 +227,13 @@ class IndicatorResult(_In):
     indicator: str = Field(min_length=1, max_length=200)
     value: float = Field(allow_inf_nan=False)
     note: str = Field(default="", max_length=2000)
+
+
+class IndicatorResultOut(BaseModel):
+    indicator: str
+    value: float
+    note: str = ""
+    objective_id: int | None = None  # the objective the indicator belongs to (None: recorded before 2026-12)
 
 
 class AssessmentIn(_In):
@@ -242,7 +287,7 @@ class AssessmentOut(_Out):
     id: int
     engagement_id: int
     date: dt.date
-    indicator_results: list[IndicatorResult]
+    indicator_results: list[IndicatorResultOut]
     rating: int
     narrative: str
     assessor: str
@@ -296,6 +341,18 @@ class AuditOut(_Out):
     classification: str
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    redacted: bool = False  # links to (or results of) objectives the reader may not see were removed
+
+
+class TokenOut(_Out):
+    """An API token as listed (never its secret)."""
+
+    id: int
+    username: str
+    name: str
+    created_at: dt.datetime
+    expires_at: dt.datetime | None
+    revoked: bool
 
 
 class Page(BaseModel):
@@ -315,12 +372,18 @@ def parse(model: type[BaseModel], data: Any, where: str = "") -> Any:
         raise InvalidRecordError((f"{where}: " if where else "") + describe(exc)) from None
 
 
-def describe(exc: ValidationError) -> str:
+def describe(exc: ValidationError, *, echo: bool = True) -> str:
+    """One line per validation error: where, what, and (``echo``) the value given, except for
+    secret fields (:data:`SECRET_FIELDS`); values are shown escaped (``repr``), so NUL characters,
+    lone surrogates and control characters never reach a terminal or a JSON body raw."""
     parts = []
-    for err in exc.errors():
+    for err in exc.errors(include_url=False):
         loc = ".".join(str(p) for p in err["loc"])
         msg = err["msg"].removeprefix("Value error, ")
         value = err.get("input")
-        shown = "" if isinstance(value, (dict, list)) or value is None else f" (got {str(value)[:60]!r})"
+        secret = any(str(p).lower() in SECRET_FIELDS for p in err["loc"])
+        shown = ""
+        if echo and not secret and isinstance(value, (str, int, float)) and not isinstance(value, bool):
+            shown = f" (got {value!r})" if len(repr(value)) <= 62 else f" (got {repr(value)[:60]}...)"
         parts.append(f"{loc}: {msg}{shown}" if loc else msg)
     return "; ".join(parts)

@@ -1,7 +1,13 @@
 """Controlled vocabularies of the register: activity types, levels, departments, statuses, aims, roles.
 
 The activity taxonomy follows the commonly cited list of defence-diplomacy activities
-(Cottey & Forster 2004, Adelphi Paper 365; UK MoD Policy Paper No. 1, 2000), the aims follow
+(Cottey & Forster 2004, Adelphi Paper 365; UK MoD Policy Paper No. 1, 2000), in the words the
+README and docs use: personnel exchanges, ship and aircraft visits (port calls, fly-ins),
+high-level engagement, staff talks, training and exercises, regional forums, outreach,
+confidence-building (CSBMs) and non-proliferation. Two types were renamed to match
+(``high_level_visit`` -> ``high_level_engagement``, ``csbm`` -> ``confidence_building``;
+migration 0002 rewrote stored values, and the old names are still accepted on input for one
+release, see :data:`TYPE_ALIASES`). The aims follow
 the UK MoD's four purposes of defence diplomacy plus non-proliferation, interoperability and
 access/influence. The status life cycle is the G-TSCMIS "common operating picture"
 (proposed, planned, ongoing, completed) with an explicit approval and assessment step.
@@ -16,15 +22,24 @@ class EngagementType(str, Enum):
     personnel_exchange = "personnel_exchange"
     ship_visit = "ship_visit"
     aircraft_visit = "aircraft_visit"
-    high_level_visit = "high_level_visit"
+    high_level_engagement = "high_level_engagement"
     staff_talks = "staff_talks"
     training = "training"
     exercise = "exercise"
     regional_forum = "regional_forum"
     outreach = "outreach"
-    csbm = "csbm"
+    confidence_building = "confidence_building"
     non_proliferation = "non_proliferation"
     other = "other"
+
+
+#: Old spellings of activity types, accepted on input for one release (stored as the new name).
+TYPE_ALIASES: dict[str, str] = {"high_level_visit": "high_level_engagement", "csbm": "confidence_building"}
+
+
+def type_alias(value: str) -> str:
+    """The current name of an activity type given under an old name (others unchanged)."""
+    return TYPE_ALIASES.get(value.strip(), value) if isinstance(value, str) else value
 
 
 class Level(str, Enum):
@@ -93,13 +108,13 @@ TYPE_WEIGHT: dict[EngagementType, float] = {
     EngagementType.personnel_exchange: 2.0,
     EngagementType.ship_visit: 1.5,
     EngagementType.aircraft_visit: 1.5,
-    EngagementType.high_level_visit: 3.0,
+    EngagementType.high_level_engagement: 3.0,
     EngagementType.staff_talks: 2.0,
     EngagementType.training: 2.0,
     EngagementType.exercise: 3.0,
     EngagementType.regional_forum: 1.0,
     EngagementType.outreach: 0.5,
-    EngagementType.csbm: 2.5,
+    EngagementType.confidence_building: 2.5,
     EngagementType.non_proliferation: 2.5,
     EngagementType.other: 1.0,
 }

@@ -825,21 +825,25 @@ def store_user_channel(frame: pd.DataFrame, name: str, meta: dict[str, Any]) -> 
 
 
 def add_user_channel(path: Path, name: str, *, unit: str = "", scale: str = "count", weight: float = 0.1,
-                     description: str = "") -> pd.DataFrame:
+                     description: str = "", marking: str | None = None) -> pd.DataFrame:
     """Validate a CSV ``source,target,year,value`` and store it as user channel ``name``.
 
     Sources and targets may be ISO3 codes or any name or code :func:`suasion.actors.to_iso3`
     accepts. Errors name the file, line and column; nothing is written unless the whole file is
     valid. The channel is stored atomically (temporary file + rename) as
     ``data_home()/channels/NAME.parquet`` with ``NAME.json`` holding its meta, replacing an
-    earlier channel of the same name. Returns the stored rows (ISO3 codes).
+    earlier channel of the same name. ``marking`` is the protective marking of the data the
+    channel was built from (e.g. a register's engagements), kept with it and shown where channels
+    are listed. Returns the stored rows (ISO3 codes).
     """
     weight = check_user_channel_options(name, scale, weight)
     panel = load_panel(user_channels=False)
     frame = _validate_user_file(Path(path), panel)
-    store_user_channel(frame, name, {"unit": unit, "scale": scale, "weight": weight,
-                                     "description": description, "file": str(Path(path).name),
-                                     "rows": len(frame)})
+    meta = {"unit": unit, "scale": scale, "weight": weight, "description": description,
+            "file": str(Path(path).name), "rows": len(frame)}
+    if marking:
+        meta["marking"] = str(marking)
+    store_user_channel(frame, name, meta)
     return frame
 
 
@@ -857,9 +861,11 @@ def remove_user_channel(name: str) -> None:
 
 
 def list_channels(panel: Panel | None = None) -> pd.DataFrame:
-    """One row per channel: name, unit, source, symmetric, user, scale, weight, description."""
+    """One row per channel: name, unit, source, symmetric, user, scale, weight, marking (of user
+    channels built from marked data, e.g. the engagement register), description."""
     panel = panel if panel is not None else load_panel()
     rows = [{"channel": name, **{k: panel.channel_meta[name][k] for k in
                                  ("unit", "source_id", "symmetric", "user", "scale", "weight")},
+             "marking": panel.channel_meta[name].get("marking"),
              "description": panel.channel_meta[name]["description"]} for name in panel.channels]
     return pd.DataFrame(rows)
