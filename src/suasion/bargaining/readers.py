@@ -49,9 +49,33 @@ def read_scenario(path: str | Path, format: str | None = None, *, actors: str | 
     path = Path(path)
     if not path.is_file():
         raise ScenarioError(str(path), "no such file")
+    check_text_file(path)
     fmt = (format or detect_format(path)).lower()
     if fmt == "xml":
         fmt = "ktab-xml"
+    if scenario is not None and fmt != "csv":
+        raise ScenarioError(str(path), f"--scenario {scenario!r} applies only to a tidy CSV with a scenario "
+                                       f"column; this file is {fmt}")
+    try:
+        return _read(path, fmt, format, actors, issues, capabilities, salience_scale, scenario)
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(str(path), f"not UTF-8 text (byte {exc.start}); is it a scenario file?") from None
+
+
+def check_text_file(path: Path) -> None:
+    """A scenario is text: a NUL byte or invalid UTF-8 in the first 64 kB is an error naming the file."""
+    head = path.read_bytes()[:65536]
+    if b"\x00" in head:
+        raise ScenarioError(str(path), "binary file, not a scenario (csv, yaml, DEU, KTAB, Decide)")
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:           # not merely a character cut at the 64 kB boundary
+            raise ScenarioError(str(path), f"not UTF-8 text (byte {exc.start}); is it a scenario file?") from None
+
+
+def _read(path: Path, fmt: str, format: str | None, actors, issues, capabilities, salience_scale: str,
+          scenario: str | None) -> Scenario:
     if fmt == "csv":
         return read_long_csv(path, actors=actors, issues=issues, salience_scale=salience_scale,
                              scenario=scenario)
@@ -111,6 +135,8 @@ def read_long_csv(path: Path, *, actors: str | Path | None = None, issues: str |
     """Tidy long CSV (``actor,issue,position,salience[,capability]``) plus optional side tables. A
     ``scenario`` column may hold several scenarios; pick one with ``scenario=``."""
     fields, recs = _read_dicts(path)
+    if scenario is not None and "scenario" not in fields:
+        raise ScenarioError(str(path), f"no scenario column, so no scenario {scenario!r} to choose", 1)
     if "scenario" in fields:
         names = list(dict.fromkeys(r.get("scenario") or "" for _, r in recs))
         if scenario is None and len(names) > 1:
@@ -174,8 +200,12 @@ def read_long_csv(path: Path, *, actors: str | Path | None = None, issues: str |
 def read_yaml(path: Path, *, salience_scale: str = "auto") -> Scenario:
     import yaml
 
+    from suasion.bargaining.builder import refuse_placeholders
+
+    text = path.read_text(encoding="utf-8")
+    refuse_placeholders(text, str(path))
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ScenarioError(str(path), f"invalid YAML: {getattr(exc, 'problem', exc)}",
