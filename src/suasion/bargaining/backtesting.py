@@ -140,14 +140,24 @@ def bootstrap_mean_interval(values: np.ndarray, n_boot: int = 2000, level: float
     return float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha))
 
 
+def _mixture_reference_point(settings: Mapping[str, Any]) -> bool:
+    """The only mixture setting a backtest takes: π, τ, b are fitted (or frozen), not given."""
+    fitted = sorted(set(settings) - {"reference_point"})
+    if fitted:
+        raise ModelSettingError(f"the backtest fits the mixture's {', '.join(fitted)} on the training folds "
+                                "(or reads them with --frozen); only reference_point can be set")
+    return bool(settings.get("reference_point", True))
+
+
 def _distributions(sub: Scenario, points: Mapping[str, np.ndarray], models: Sequence[str],
-                   fold: np.ndarray | None, frozen_params) -> tuple[dict[str, list], list[dict]]:
+                   fold: np.ndarray | None, frozen_params, reference_point: bool = True
+                   ) -> tuple[dict[str, list], list[dict]]:
     """Each model's predictive distribution per issue: out of fold (``fold`` given) or frozen."""
     from suasion.bargaining.models.mixture import fit_mixture, mixture_distributions, mixture_inputs
     from suasion.bargaining.predictive import band_distributions, fit_band_scale
 
     lower, upper, y = sub.scale[:, 0], sub.scale[:, 1], sub.outcome
-    inputs = mixture_inputs(sub) if "mixture" in models else None
+    inputs = mixture_inputs(sub, reference_point) if "mixture" in models else None
     dists: dict[str, list] = {m: [None] * sub.n_issues for m in models}
     records: list[dict] = []
     blocks = [(-1, np.ones(sub.n_issues, bool))] if fold is None else \
@@ -211,9 +221,11 @@ def backtest(source: Scenario | str | Path, format: str | None = "deu", *,
     from suasion.bargaining.scoring import grouped_folds
 
     fold = None if frozen else grouped_folds(sub.group, folds, seed)
+    settings = dict(settings or {})
+    reference_point = _mixture_reference_point(settings.pop("mixture", {}))
     point_models = [m for m in models if m != "mixture"]
-    points = _forecast_all(sub, point_models, settings or {}, jobs, on_model)
-    dists, records = _distributions(sub, points, models, fold, frozen_params)
+    points = _forecast_all(sub, point_models, settings, jobs, on_model)
+    dists, records = _distributions(sub, points, models, fold, frozen_params, reference_point)
     labels = list(models)
     for label, spec in (variants or {}).items():
         if label in labels:
@@ -226,8 +238,12 @@ def backtest(source: Scenario | str | Path, format: str | None = "deu", *,
             _, vsub = load_scored(source, format, capabilities=spec["capabilities"], min_actors=min_actors)
             if vsub.issues != sub.issues:
                 raise ModelSettingError(f"variant {label!r} scores other issues than the models")
-        vpoints = {name: _forecast_chunk(name, vsub, spec.get("settings", {}))} if name != "mixture" else {}
-        vd, vrec = _distributions(vsub, vpoints, [name], fold, frozen_params)
+        vsettings = dict(spec.get("settings", {}))
+        if name == "mixture":
+            vpoints, v_ref = {}, _mixture_reference_point(vsettings)
+        else:
+            vpoints, v_ref = {name: _forecast_chunk(name, vsub, vsettings)}, True
+        vd, vrec = _distributions(vsub, vpoints, [name], fold, frozen_params, v_ref)
         dists[label] = vd[name]
         records += [{**r, "model": label} for r in vrec]
         labels.append(label)
