@@ -20,6 +20,7 @@ figure. Nothing here asserts; the numbers are for the record (docs/bargaining.md
 from __future__ import annotations
 
 import argparse
+import itertools
 import resource
 import time
 from pathlib import Path
@@ -70,7 +71,7 @@ def deu_backtest(shared: Path, repeats: int) -> None:
     models = [*points, "mixture"]
     fold = grouped_folds(sub.group, 10, 20240521)
     (dists, records), wall_d, _ = timed(_distributions, sub, points, models, fold, None)
-    res, wall_s, _ = timed(_score, sub, models, dists, fold, records, "compromise", 2000, 20240521, None)
+    _, wall_s, _ = timed(_score, sub, models, dists, fold, records, "compromise", 2000, 20240521, None)
     print(f"  fitting bands and mixture in 10 folds: {wall_d:.2f} s; scores and bootstrap: {wall_s:.2f} s")
     crps_baseline(dists, sub.outcome)
 
@@ -85,9 +86,9 @@ def crps_baseline(dists: dict, y: np.ndarray) -> None:
     def quad(dist, yy):
         pts = sorted({dist.lower, dist.upper, yy, dist.mu, *dist.atoms})
         return sum(integrate.quad(lambda z: (dist.cdf(z) - (z >= yy)) ** 2, a, b, limit=200)[0]
-                   for a, b in zip(pts[:-1], pts[1:]) if b > a)
+                   for a, b in itertools.pairwise(pts) if b > a)
 
-    closed, w_closed, _ = timed(lambda: [d.crps(yy) for d, yy in flat])
+    _, w_closed, _ = timed(lambda: [d.crps(yy) for d, yy in flat])
     sample = flat[:: max(1, len(flat) // 200)]
     numeric, w_quad, _ = timed(lambda: [quad(d, yy) for d, yy in sample])
     worst = max(abs(a - b) for a, b in zip([d.crps(yy) for d, yy in sample], numeric))

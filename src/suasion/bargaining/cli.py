@@ -98,11 +98,13 @@ def _interval(frame: pd.DataFrame, lo: str, hi: str) -> list[str]:
 def forecast_command(
     scenario: Path = typer.Argument(..., help="Scenario file (csv, yaml, DEU, KTAB csv/xml, Decide)."),
     model: ModelName = typer.Option(ModelName.compromise, "--model", "-m", help="Forecasting model."),
-    runs: int = typer.Option(0, "--runs", "-n", min=0, help="Monte Carlo runs (0 = no sensitivity analysis)."),
-    position_noise: float = typer.Option(0.05, min=0.0, help="Monte Carlo: position s.d. as a share of the scale."),
-    salience_noise: float = typer.Option(0.1, min=0.0, help="Monte Carlo: salience s.d. on the 0-1 scale."),
-    capability_noise: float = typer.Option(0.2, min=0.0, help="Monte Carlo: capability log-scale s.d."),
-    seed: int = typer.Option(0, help="Random seed of the Monte Carlo runs."),
+    runs: int = typer.Option(0, "--runs", "-n", min=0, max=100_000,
+                             help="Monte Carlo runs (0 = no sensitivity analysis)."),
+    position_noise: float = typer.Option(0.05, min=0.0, max=1.0,
+                                         help="Monte Carlo: position s.d. as a share of the scale."),
+    salience_noise: float = typer.Option(0.1, min=0.0, max=1.0, help="Monte Carlo: salience s.d. on the 0-1 scale."),
+    capability_noise: float = typer.Option(0.2, min=0.0, max=5.0, help="Monte Carlo: capability log-scale s.d."),
+    seed: int = typer.Option(0, min=0, help="Random seed of the Monte Carlo runs."),
     input_format: ScenarioFormat | None = typer.Option(None, "--input-format", help="Scenario format "
                                                           "(default: detected)."),
     scenario_name: str | None = typer.Option(None, "--scenario", help="Which scenario of a CSV with a "
@@ -222,10 +224,11 @@ def backtest_command(
                                                 "voting weights."),
     frozen: bool = typer.Option(False, "--frozen", help="Score with the parameters shipped in the package; fit "
                                 "nothing."),
-    folds: int = typer.Option(10, "--folds", min=2, help="Cross-validation folds, grouped by proposal."),
-    n_boot: int = typer.Option(2000, "--n-boot", min=10, help="Bootstrap resamples (of whole proposals)."),
-    seed: int = typer.Option(20240521, help="Seed of the folds and the bootstrap."),
-    jobs: int = typer.Option(1, "--jobs", min=1, help="Worker processes for the dynamic models."),
+    folds: int = typer.Option(10, "--folds", min=2, max=1000, help="Cross-validation folds, grouped by proposal."),
+    n_boot: int = typer.Option(2000, "--n-boot", min=10, max=100_000, help="Bootstrap resamples (of whole "
+                               "proposals)."),
+    seed: int = typer.Option(20240521, min=0, help="Seed of the folds and the bootstrap."),
+    jobs: int = typer.Option(1, "--jobs", min=1, max=64, help="Worker processes for the dynamic models."),
     old_output: OutputFormat | None = typer.Option(None, "--output", hidden=True),
 ) -> None:
     """Score every model's predictive distribution against the known outcomes (cross-validated)."""
@@ -311,8 +314,9 @@ def offer_command(
     input_format: ScenarioFormat | None = typer.Option(None, "--input-format", help="Scenario format."),
     issue: str | None = typer.Option(None, "--issue", help="The issue the principal asks the broker to move on "
                                      "(default: the one where the principal's stake is largest)."),
-    runs: int = typer.Option(200, "--runs", min=0, help="Monte Carlo runs that test each exchange (0 = none)."),
-    seed: int = typer.Option(0, help="Seed of the Monte Carlo runs."),
+    runs: int = typer.Option(200, "--runs", min=0, max=10_000,
+                             help="Monte Carlo runs that test each exchange (0 = none)."),
+    seed: int = typer.Option(0, min=0, help="Seed of the Monte Carlo runs."),
     top: int = typer.Option(15, "--top", "-n", min=0, help="Show the N best (0 = all)."),
     fmt: OutputFormat = FORMAT,
 ) -> None:

@@ -212,40 +212,59 @@ def read_yaml(path: Path, *, salience_scale: str = "auto") -> Scenario:
                             mark.line + 1 if mark else None) from None
     if not isinstance(doc, dict) or "issues" not in doc or "actors" not in doc:
         raise ScenarioError(str(path), "a YAML scenario needs top-level 'actors' and 'issues'")
+    where = str(path)
     caps: dict[str, Any] = {}
     raw_actors = doc["actors"]
     if isinstance(raw_actors, dict):
         caps = {str(k): (v.get("capability") if isinstance(v, dict) else v) for k, v in raw_actors.items()}
-    else:
-        for k, a in enumerate(raw_actors or []):
+    elif isinstance(raw_actors, list):
+        for k, a in enumerate(raw_actors):
             if not isinstance(a, dict) or "name" not in a:
-                raise ScenarioError(str(path), f"actors[{k}] needs a name and a capability")
+                raise ScenarioError(where, f"actors[{k}] needs a name and a capability")
             caps[str(a["name"])] = a.get("capability")
-    default_scale = tuple(doc.get("scale", (0, 100)))
+    else:
+        raise ScenarioError(where, "'actors' must map each actor to its capability (or list {name, capability})")
+    default_scale = _yaml_scale(doc.get("scale", (0, 100)), where, "scale")
+    if not isinstance(doc["issues"], list):
+        raise ScenarioError(where, "'issues' must be a list of issues, each with a name and positions")
     rows, scales, sq, out, grp = [], {}, {}, {}, {}
-    for k, iss in enumerate(doc["issues"] or []):
+    for k, iss in enumerate(doc["issues"]):
         if not isinstance(iss, dict) or "name" not in iss:
-            raise ScenarioError(str(path), f"issues[{k}] needs a name")
+            raise ScenarioError(where, f"issues[{k}] needs a name")
         d = str(iss["name"])
         if "scale" in iss:
-            scales[d] = tuple(float(v) for v in iss["scale"])
+            scales[d] = _yaml_scale(iss["scale"], where, f"scale of issue {d!r}")
         sq[d], out[d] = iss.get("status_quo"), iss.get("outcome")
         if iss.get("group"):
             grp[d] = str(iss["group"])
-        for actor, val in (iss.get("positions") or {}).items():
+        positions = iss.get("positions") or {}
+        if not isinstance(positions, dict):
+            raise ScenarioError(where, f"issue {d!r}: 'positions' must map each actor to [position, salience]")
+        for actor, val in positions.items():
             if isinstance(val, dict):
                 p, s = val.get("position"), val.get("salience")
             elif isinstance(val, (list, tuple)) and len(val) == 2:
                 p, s = val
             else:
-                raise ScenarioError(str(path), f"issue {d!r}, actor {actor!r}: give [position, salience] "
-                                               "or {position:, salience:}")
+                raise ScenarioError(where, f"issue {d!r}, actor {actor!r}: give [position, salience] "
+                                           "or {position:, salience:}")
             rows.append(Row(actor=str(actor), issue=d, position=p, salience=s, line=None))
     scen = build_scenario(rows, caps, path=str(path), name=str(doc.get("name", path.stem)),
                           description=str(doc.get("description", "")), issue_scales=scales,
                           status_quo=sq, outcomes=out, groups=grp or None, salience_scale=salience_scale,
                           default_scale=default_scale)  # type: ignore[arg-type]
     return scen
+
+
+def _yaml_scale(value: Any, where: str, what: str) -> tuple[float, float]:
+    """A scale [lower, upper] of two finite numbers."""
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ScenarioError(where, f"{what} must be [lower, upper], not {value!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ScenarioError(where, f"{what} must be finite, not {value!r}")
+    return lo, hi
 
 
 # ------------------------------------------------------------------------------------------- DEU
