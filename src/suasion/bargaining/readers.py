@@ -54,7 +54,7 @@ def read_scenario(path: str | Path, format: str | None = None, *, actors: str | 
     if fmt == "xml":
         fmt = "ktab-xml"
     if scenario is not None and fmt != "csv":
-        raise ScenarioError(str(path), f"--scenario {scenario!r} applies only to a tidy CSV with a scenario "
+        raise ScenarioError(str(path), f"scenario {scenario!r} (--scenario) applies only to a tidy CSV with a scenario "
                                        f"column; this file is {fmt}")
     try:
         return _read(path, fmt, format, actors, issues, capabilities, salience_scale, scenario)
