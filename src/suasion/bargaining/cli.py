@@ -228,7 +228,8 @@ def backtest_command(
     n_boot: int = typer.Option(2000, "--n-boot", min=10, max=100_000, help="Bootstrap resamples (of whole "
                                "proposals)."),
     seed: int = typer.Option(20240521, min=0, help="Seed of the folds and the bootstrap."),
-    jobs: int = typer.Option(1, "--jobs", min=1, max=64, help="Worker processes for the dynamic models."),
+    jobs: int = typer.Option(2, "--jobs", min=1, max=64, help="Worker processes for the dynamic models (at most "
+                             "the number of CPUs; 1 = all in this process)."),
     old_output: OutputFormat | None = typer.Option(None, "--output", hidden=True),
 ) -> None:
     """Score every model's predictive distribution against the known outcomes (cross-validated)."""
