@@ -83,7 +83,7 @@ def _forecast_all(sub: Scenario, models: list[str], settings: Mapping[str, Mappi
 
     jobs = min(jobs or 1, os.cpu_count() or 1)
     out: dict[str, np.ndarray] = {}
-    if jobs <= 1:
+    if jobs <= 1 or not set(models) & set(_COST):          # nothing worth a worker process
         for k, name in enumerate(models):
             out[name] = _forecast_chunk(name, sub, settings.get(name, {}))
             if on_model:
