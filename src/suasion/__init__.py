@@ -41,6 +41,7 @@ _API: dict[str, str] = {
     "forecast": "suasion.bargaining",
     "exchanges": "suasion.bargaining",
     "backtest": "suasion.bargaining",
+    "offer": "suasion.bargaining",
     # engagements
     "Register": "suasion.engagements",
     # events

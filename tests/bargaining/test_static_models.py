@@ -44,3 +44,29 @@ def test_all_zero_salience_falls_back_to_capability():
 def test_weighted_median_ties_and_order():
     assert weighted_median(np.array([5.0, 1.0, 3.0]), np.array([1.0, 1.0, 1.0])) == 3.0
     assert weighted_median(np.array([0.0, 10.0]), np.array([1.0, 3.0])) == 10.0
+
+
+def test_compromise_can_leave_actors_out():
+    from suasion.bargaining.registry import run_model
+
+    scen = one_issue([0, 100, 40], [1, 1, 2], [1, 1, 1], actors=["com", "ep", "de"])
+    assert run_model("compromise", scen).forecast.iloc[0] == pytest.approx((0 + 100 + 80) / 4)
+    assert run_model("compromise", scen, exclude="com,ep").forecast.iloc[0] == pytest.approx(40)
+    assert run_model("median", scen, exclude="com").forecast.iloc[0] == pytest.approx(40)
+    with pytest.raises(Exception, match="unknown actor"):
+        run_model("compromise", scen, exclude="xx")
+
+
+def test_backtest_variants_score_the_same_issues(fixtures):
+    from suasion.bargaining.backtesting import backtest
+    from suasion.bargaining.capability import deu_gdp_table
+
+    path = fixtures / "deu_sample.tsv"
+    gdp = deu_gdp_table(path)
+    assert gdp["de"] == max(gdp.values()) and gdp["com"] == gdp["de"]
+    res = backtest(path, "deu", models=("compromise",), folds=4, n_boot=100,
+                   variants={"no com/ep": {"model": "compromise", "settings": {"exclude": "com,ep"}},
+                             "gdp": {"model": "compromise", "capabilities": gdp}})
+    pred = res.predictions
+    assert set(pred.model) == {"compromise", "no com/ep", "gdp"}
+    assert pred.groupby("model")["issue_id"].apply(list).map(tuple).nunique() == 1

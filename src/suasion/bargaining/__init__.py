@@ -1,8 +1,9 @@
 """Negotiation forecasting and exchange search (compromise, median, BDM, KTAB-style SMP, Stokman
-exchange), validated on the DEU data. See docs/bargaining.md.
+exchange, alternatives mixture), every forecast a predictive distribution, validated on the DEU data;
+what a principal can offer a broker; a scenario builder. See docs/bargaining.md.
 
 Public API (imported lazily): :func:`read_scenario`, :func:`forecast`, :func:`exchanges`,
-:func:`backtest`.
+:func:`backtest`, :func:`offer`, :func:`new_scenario`, :func:`frozen_parameters`.
 """
 
 from __future__ import annotations
@@ -17,9 +18,12 @@ _API = {
     "backtest": "suasion.bargaining.backtesting",
     "Scenario": "suasion.bargaining.scenario",
     "run_model": "suasion.bargaining.registry",
+    "offer": "suasion.bargaining.offer",
+    "new_scenario": "suasion.bargaining.builder",
+    "frozen_parameters": "suasion.bargaining.frozen",
 }
 
-__all__ = ["Scenario", "backtest", "exchanges", "forecast", "read_scenario", "run_model"]
+__all__ = sorted(_API)  # noqa: PLE0605 (built from the lazy map)
 
 
 def __getattr__(name: str) -> Any:
@@ -27,3 +31,7 @@ def __getattr__(name: str) -> Any:
     if module is None:
         raise AttributeError(f"module 'suasion.bargaining' has no attribute {name!r}")
     return getattr(importlib.import_module(module), name)
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_API))

@@ -9,7 +9,6 @@ from typing import Any
 
 import pandas as pd
 
-from suasion.bargaining.registry import run_model
 from suasion.bargaining.scenario import Scenario
 
 
@@ -23,13 +22,18 @@ def _scenario(scenario: Scenario | str | Path, format: str | None = None) -> Sce
 
 def forecast(scenario: Scenario | str | Path, model: str = "compromise", *, runs: int = 0,
              position_noise: float = 0.05, salience_noise: float = 0.1, capability_noise: float = 0.2,
-             level: float = 0.9, seed: int | None = 0, format: str | None = None,
+             level: float = 0.9, seed: int | None = 0, format: str | None = None, alternatives: bool = False,
              on_run: Callable[[int, int], None] | None = None, **settings: Any) -> pd.DataFrame:
-    """Forecast every issue of ``scenario`` with ``model`` (compromise, median, bdm, smp, exchange).
+    """Forecast every issue of ``scenario`` with ``model`` (compromise, median, bdm, smp, exchange, mixture).
 
-    Returns ``issue, model, forecast`` and, with ``runs`` > 0, the Monte Carlo interval of
-    :func:`suasion.bargaining.sensitivity.sensitivity` (``mean, sd, low, high, runs``). Model
-    settings are keyword arguments (e.g. ``q=0.5`` for BDM)."""
+    Every forecast is a distribution (:mod:`suasion.bargaining.predictive`): ``issue, model, forecast``
+    (its median), ``mean``, ``q05 … q95``, ``p_alternative`` (probability that the outcome equals an
+    actor's position or the reference point), ``top_alternative`` and ``p_top``. Deterministic models
+    carry the error band fitted on DEU (the frozen parameters). ``alternatives=True`` returns instead
+    one row per issue and alternative with its probability. With ``runs`` > 0: the Monte Carlo
+    interval of :func:`suasion.bargaining.sensitivity.sensitivity` under input noise
+    (``forecast, mean, sd, low, high, runs``). Model settings are keyword arguments (e.g. ``q=0.5``
+    for BDM)."""
     scen = _scenario(scenario, format)
     if runs:
         from suasion.bargaining.sensitivity import sensitivity
@@ -37,7 +41,12 @@ def forecast(scenario: Scenario | str | Path, model: str = "compromise", *, runs
         return sensitivity(scen, model, runs, position_noise=position_noise, salience_noise=salience_noise,
                            capability_noise=capability_noise, level=level, seed=seed, on_run=on_run,
                            **settings)
-    return run_model(model, scen, **settings).table()
+    from suasion.bargaining.predictive import alternatives_table, distribution_table, model_distributions
+
+    _, dists = model_distributions(model, scen, **settings)
+    if alternatives:
+        return alternatives_table(scen, model, dists)
+    return distribution_table(scen, model, dists)
 
 
 def exchanges(scenario: Scenario | str | Path, actor: str, partner: str | None = None, *,

@@ -50,7 +50,17 @@ class BacktestResult:
     parameters: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
-_HEAVY = {"smp": 8, "exchange": 4, "bdm": 2}       # chunks per model when running in parallel
+_COST = {"smp": 4.0, "exchange": 2.5, "bdm": 0.3}      # CPU seconds on DEU's 228 issues, for scheduling
+
+
+def _n_chunks(name: str, jobs: int) -> int:
+    """Chunks of issue groups per model: the two dynamic models each fill about half the workers, the
+    rest run whole (with 2 workers: SMP on one, everything else on the other)."""
+    if name == "smp":
+        return max(1, jobs - 1)
+    if name == "exchange":
+        return max(1, jobs // 2)
+    return 1
 
 
 def _forecast_chunk(name: str, scenario: Scenario, settings: Mapping[str, Any]) -> np.ndarray:
@@ -73,7 +83,7 @@ def _forecast_all(sub: Scenario, models: list[str], settings: Mapping[str, Mappi
 
     jobs = min(jobs or 1, os.cpu_count() or 1)
     out: dict[str, np.ndarray] = {}
-    if jobs <= 1:
+    if jobs <= 1 or not set(models) & set(_COST):          # nothing worth a worker process
         for k, name in enumerate(models):
             out[name] = _forecast_chunk(name, sub, settings.get(name, {}))
             if on_model:
@@ -85,8 +95,8 @@ def _forecast_all(sub: Scenario, models: list[str], settings: Mapping[str, Mappi
     pending: dict[str, list] = {}
     done = 0
     with ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context("fork")) as pool:
-        for name in sorted(models, key=lambda m: -_HEAVY.get(m, 1)):     # longest first
-            parts = _chunks(sub, _HEAVY.get(name, 1))
+        for name in sorted(models, key=lambda m: -_COST.get(m, 0.0)):     # longest first
+            parts = _chunks(sub, _n_chunks(name, jobs))
             pending[name] = [(idx, pool.submit(_forecast_chunk, name, sub.subset(idx), settings.get(name, {})))
                              for idx in parts]
         for name in models:
@@ -140,14 +150,24 @@ def bootstrap_mean_interval(values: np.ndarray, n_boot: int = 2000, level: float
     return float(np.quantile(means, alpha)), float(np.quantile(means, 1 - alpha))
 
 
+def _mixture_reference_point(settings: Mapping[str, Any]) -> bool:
+    """The only mixture setting a backtest takes: π, τ, b are fitted (or frozen), not given."""
+    fitted = sorted(set(settings) - {"reference_point"})
+    if fitted:
+        raise ModelSettingError(f"the backtest fits the mixture's {', '.join(fitted)} on the training folds "
+                                "(or reads them with --frozen); only reference_point can be set")
+    return bool(settings.get("reference_point", True))
+
+
 def _distributions(sub: Scenario, points: Mapping[str, np.ndarray], models: Sequence[str],
-                   fold: np.ndarray | None, frozen_params) -> tuple[dict[str, list], list[dict]]:
+                   fold: np.ndarray | None, frozen_params, reference_point: bool = True
+                   ) -> tuple[dict[str, list], list[dict]]:
     """Each model's predictive distribution per issue: out of fold (``fold`` given) or frozen."""
     from suasion.bargaining.models.mixture import fit_mixture, mixture_distributions, mixture_inputs
     from suasion.bargaining.predictive import band_distributions, fit_band_scale
 
     lower, upper, y = sub.scale[:, 0], sub.scale[:, 1], sub.outcome
-    inputs = mixture_inputs(sub) if "mixture" in models else None
+    inputs = mixture_inputs(sub, reference_point) if "mixture" in models else None
     dists: dict[str, list] = {m: [None] * sub.n_issues for m in models}
     records: list[dict] = []
     blocks = [(-1, np.ones(sub.n_issues, bool))] if fold is None else \
@@ -211,9 +231,11 @@ def backtest(source: Scenario | str | Path, format: str | None = "deu", *,
     from suasion.bargaining.scoring import grouped_folds
 
     fold = None if frozen else grouped_folds(sub.group, folds, seed)
+    settings = dict(settings or {})
+    reference_point = _mixture_reference_point(settings.pop("mixture", {}))
     point_models = [m for m in models if m != "mixture"]
-    points = _forecast_all(sub, point_models, settings or {}, jobs, on_model)
-    dists, records = _distributions(sub, points, models, fold, frozen_params)
+    points = _forecast_all(sub, point_models, settings, jobs, on_model)
+    dists, records = _distributions(sub, points, models, fold, frozen_params, reference_point)
     labels = list(models)
     for label, spec in (variants or {}).items():
         if label in labels:
@@ -226,8 +248,12 @@ def backtest(source: Scenario | str | Path, format: str | None = "deu", *,
             _, vsub = load_scored(source, format, capabilities=spec["capabilities"], min_actors=min_actors)
             if vsub.issues != sub.issues:
                 raise ModelSettingError(f"variant {label!r} scores other issues than the models")
-        vpoints = {name: _forecast_chunk(name, vsub, spec.get("settings", {}))} if name != "mixture" else {}
-        vd, vrec = _distributions(vsub, vpoints, [name], fold, frozen_params)
+        vsettings = dict(spec.get("settings", {}))
+        if name == "mixture":
+            vpoints, v_ref = {}, _mixture_reference_point(vsettings)
+        else:
+            vpoints, v_ref = {name: _forecast_chunk(name, vsub, vsettings)}, True
+        vd, vrec = _distributions(vsub, vpoints, [name], fold, frozen_params, v_ref)
         dists[label] = vd[name]
         records += [{**r, "model": label} for r in vrec]
         labels.append(label)

@@ -81,3 +81,26 @@ def load_capability_table(source: str | Path | Mapping[str, float]) -> dict[str,
                 raise ScenarioError(str(path), f"negative capability {value:g}", reader.line_num, "capability")
             out[rec["actor"].strip()] = value
     return out
+
+
+def deu_gdp_table(path: str | Path) -> dict[str, float]:
+    """The GDP per actor that the public DEU copy carries on its second line (``p<actor>`` columns;
+    the copier's capability proxy, not part of DEU III; Commission and EP get the largest value)."""
+    import csv as _csv
+
+    path = Path(path)
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = _csv.reader(fh, delimiter="\t")
+        header = [h.strip() for h in next(reader)]
+        second = next(reader)
+    out: dict[str, float] = {}
+    for name, raw in zip(header, second):
+        raw = raw.strip().strip('"')
+        if name.startswith("p") and raw:
+            try:
+                out[name[1:]] = float(raw)
+            except ValueError:
+                raise ScenarioError(str(path), f"GDP {raw!r} is not a number", 2, name) from None
+    if not out:
+        raise ScenarioError(str(path), "no GDP values on line 2", 2)
+    return out

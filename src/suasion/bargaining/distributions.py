@@ -51,15 +51,25 @@ def laplace_cdf_array(z: np.ndarray, mu: np.ndarray, b: np.ndarray) -> np.ndarra
     return np.where(u < 0, 0.5 * np.exp(np.minimum(u, 0)), 1.0 - 0.5 * np.exp(-np.maximum(u, 0)))
 
 
-def search_share(negative_loglik) -> float:
-    """argmin over a share in SHARE_BOUNDS of ``negative_loglik(share)``: Brent's bounded search on the
-    log scale (``scipy.optimize.minimize_scalar``)."""
-    from scipy.optimize import minimize_scalar
-
+def search_share(negative_loglik, tol: float = 1e-9) -> float:
+    """argmin over a share in SHARE_BOUNDS of ``negative_loglik(share)``: golden-section search on the
+    log scale to ``tol`` (the likelihoods here are unimodal in the log-scale). Written out because
+    importing ``scipy.optimize`` costs 0.5–1 s, a tenth of the whole backtest's time budget; it agrees
+    with ``scipy.optimize.minimize_scalar(method="bounded")`` to 1e-6 (tests)."""
     lo, hi = math.log(SHARE_BOUNDS[0]), math.log(SHARE_BOUNDS[1])
-    res = minimize_scalar(lambda t: negative_loglik(math.exp(t)), bounds=(lo, hi), method="bounded",
-                          options={"xatol": 1e-6})
-    return float(math.exp(res.x))
+    ratio = (math.sqrt(5.0) - 1.0) / 2.0
+    c, d = hi - ratio * (hi - lo), lo + ratio * (hi - lo)
+    fc, fd = negative_loglik(math.exp(c)), negative_loglik(math.exp(d))
+    while hi - lo > tol:
+        if fc <= fd:
+            hi, d, fd = d, c, fc
+            c = hi - ratio * (hi - lo)
+            fc = negative_loglik(math.exp(c))
+        else:
+            lo, c, fc = c, d, fd
+            d = lo + ratio * (hi - lo)
+            fd = negative_loglik(math.exp(d))
+    return float(math.exp((lo + hi) / 2.0))
 
 
 def _laplace_cdf(z: float, mu: float, b: float) -> float:

@@ -49,9 +49,33 @@ def read_scenario(path: str | Path, format: str | None = None, *, actors: str | 
     path = Path(path)
     if not path.is_file():
         raise ScenarioError(str(path), "no such file")
+    check_text_file(path)
     fmt = (format or detect_format(path)).lower()
     if fmt == "xml":
         fmt = "ktab-xml"
+    if scenario is not None and fmt != "csv":
+        raise ScenarioError(str(path), f"scenario {scenario!r} (--scenario) applies only to a tidy CSV with a scenario "
+                                       f"column; this file is {fmt}")
+    try:
+        return _read(path, fmt, format, actors, issues, capabilities, salience_scale, scenario)
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(str(path), f"not UTF-8 text (byte {exc.start}); is it a scenario file?") from None
+
+
+def check_text_file(path: Path) -> None:
+    """A scenario is text: a NUL byte or invalid UTF-8 in the first 64 kB is an error naming the file."""
+    head = path.read_bytes()[:65536]
+    if b"\x00" in head:
+        raise ScenarioError(str(path), "binary file, not a scenario (csv, yaml, DEU, KTAB, Decide)")
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 4:           # not merely a character cut at the 64 kB boundary
+            raise ScenarioError(str(path), f"not UTF-8 text (byte {exc.start}); is it a scenario file?") from None
+
+
+def _read(path: Path, fmt: str, format: str | None, actors, issues, capabilities, salience_scale: str,
+          scenario: str | None) -> Scenario:
     if fmt == "csv":
         return read_long_csv(path, actors=actors, issues=issues, salience_scale=salience_scale,
                              scenario=scenario)
@@ -111,6 +135,8 @@ def read_long_csv(path: Path, *, actors: str | Path | None = None, issues: str |
     """Tidy long CSV (``actor,issue,position,salience[,capability]``) plus optional side tables. A
     ``scenario`` column may hold several scenarios; pick one with ``scenario=``."""
     fields, recs = _read_dicts(path)
+    if scenario is not None and "scenario" not in fields:
+        raise ScenarioError(str(path), f"no scenario column, so no scenario {scenario!r} to choose", 1)
     if "scenario" in fields:
         names = list(dict.fromkeys(r.get("scenario") or "" for _, r in recs))
         if scenario is None and len(names) > 1:
@@ -174,48 +200,71 @@ def read_long_csv(path: Path, *, actors: str | Path | None = None, issues: str |
 def read_yaml(path: Path, *, salience_scale: str = "auto") -> Scenario:
     import yaml
 
+    from suasion.bargaining.builder import refuse_placeholders
+
+    text = path.read_text(encoding="utf-8")
+    refuse_placeholders(text, str(path))
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ScenarioError(str(path), f"invalid YAML: {getattr(exc, 'problem', exc)}",
                             mark.line + 1 if mark else None) from None
     if not isinstance(doc, dict) or "issues" not in doc or "actors" not in doc:
         raise ScenarioError(str(path), "a YAML scenario needs top-level 'actors' and 'issues'")
+    where = str(path)
     caps: dict[str, Any] = {}
     raw_actors = doc["actors"]
     if isinstance(raw_actors, dict):
         caps = {str(k): (v.get("capability") if isinstance(v, dict) else v) for k, v in raw_actors.items()}
-    else:
-        for k, a in enumerate(raw_actors or []):
+    elif isinstance(raw_actors, list):
+        for k, a in enumerate(raw_actors):
             if not isinstance(a, dict) or "name" not in a:
-                raise ScenarioError(str(path), f"actors[{k}] needs a name and a capability")
+                raise ScenarioError(where, f"actors[{k}] needs a name and a capability")
             caps[str(a["name"])] = a.get("capability")
-    default_scale = tuple(doc.get("scale", (0, 100)))
+    else:
+        raise ScenarioError(where, "'actors' must map each actor to its capability (or list {name, capability})")
+    default_scale = _yaml_scale(doc.get("scale", (0, 100)), where, "scale")
+    if not isinstance(doc["issues"], list):
+        raise ScenarioError(where, "'issues' must be a list of issues, each with a name and positions")
     rows, scales, sq, out, grp = [], {}, {}, {}, {}
-    for k, iss in enumerate(doc["issues"] or []):
+    for k, iss in enumerate(doc["issues"]):
         if not isinstance(iss, dict) or "name" not in iss:
-            raise ScenarioError(str(path), f"issues[{k}] needs a name")
+            raise ScenarioError(where, f"issues[{k}] needs a name")
         d = str(iss["name"])
         if "scale" in iss:
-            scales[d] = tuple(float(v) for v in iss["scale"])
+            scales[d] = _yaml_scale(iss["scale"], where, f"scale of issue {d!r}")
         sq[d], out[d] = iss.get("status_quo"), iss.get("outcome")
         if iss.get("group"):
             grp[d] = str(iss["group"])
-        for actor, val in (iss.get("positions") or {}).items():
+        positions = iss.get("positions") or {}
+        if not isinstance(positions, dict):
+            raise ScenarioError(where, f"issue {d!r}: 'positions' must map each actor to [position, salience]")
+        for actor, val in positions.items():
             if isinstance(val, dict):
                 p, s = val.get("position"), val.get("salience")
             elif isinstance(val, (list, tuple)) and len(val) == 2:
                 p, s = val
             else:
-                raise ScenarioError(str(path), f"issue {d!r}, actor {actor!r}: give [position, salience] "
-                                               "or {position:, salience:}")
+                raise ScenarioError(where, f"issue {d!r}, actor {actor!r}: give [position, salience] "
+                                           "or {position:, salience:}")
             rows.append(Row(actor=str(actor), issue=d, position=p, salience=s, line=None))
     scen = build_scenario(rows, caps, path=str(path), name=str(doc.get("name", path.stem)),
                           description=str(doc.get("description", "")), issue_scales=scales,
                           status_quo=sq, outcomes=out, groups=grp or None, salience_scale=salience_scale,
                           default_scale=default_scale)  # type: ignore[arg-type]
     return scen
+
+
+def _yaml_scale(value: Any, where: str, what: str) -> tuple[float, float]:
+    """A scale [lower, upper] of two finite numbers."""
+    try:
+        lo, hi = (float(v) for v in value)
+    except (TypeError, ValueError):
+        raise ScenarioError(where, f"{what} must be [lower, upper], not {value!r}") from None
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise ScenarioError(where, f"{what} must be finite, not {value!r}")
+    return lo, hi
 
 
 # ------------------------------------------------------------------------------------------- DEU

@@ -175,6 +175,19 @@ def build_scenario(rows: Iterable[Row], capabilities: Mapping[str, Any] | None, 
     issue_scales = dict(issue_scales or {})
     if salience_scale not in {"auto", "unit", "percent"}:
         raise ModelSettingError(f"salience_scale must be auto, unit or percent, not {salience_scale!r}")
+    from suasion.bargaining.builder import PLACEHOLDER, PlaceholderError
+
+    holes = []
+    for r in rows:
+        fields = [what for what, v in (("position", r.position), ("salience", r.salience),
+                                       ("capability", r.capability))
+                  if isinstance(v, str) and v.strip().upper() == PLACEHOLDER]
+        if fields:
+            where = f"line {r.line}: " if r.line else ""
+            holes.append(f"{where}{' and '.join(fields)} of {r.actor} on issue {r.issue!r}")
+    if holes:
+        raise PlaceholderError(path, f"still holds {PLACEHOLDER} in {len(holes)} place{'s' if len(holes) > 1 else ''}; "
+                               "fill in " + "; ".join(holes))
     sal_values = []
     for r in rows:
         r.position = _number(r.position, path=path, line=r.line, column="position", what="position")

@@ -14,12 +14,13 @@ pairwise votes in one dimension (reference notes §3).
 
 ``weights`` selects the weights: ``"cs"`` (capability × salience, default), ``"c"`` (capability only),
 ``"s"`` (salience only), ``"equal"``. If all weights on an issue are zero (every participant has zero
-salience), the capability weights are used instead, then equal weights.
+salience), the capability weights are used instead, then equal weights. ``exclude`` leaves actors out
+(names, comma-separated or a list), e.g. ``"com,ep"`` for the Council alone on DEU.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -39,23 +40,38 @@ def _weights(c: np.ndarray, s: np.ndarray, weights: str) -> np.ndarray:
     return w
 
 
+def _excluded(scenario: Scenario, exclude: str | Sequence[str] | None) -> np.ndarray:
+    """Boolean mask of the actors to leave out (unknown names are an error naming them)."""
+    mask = np.zeros(scenario.n_actors, dtype=bool)
+    if not exclude:
+        return mask
+    names = [n.strip() for n in exclude.split(",")] if isinstance(exclude, str) else list(exclude)
+    for name in filter(None, names):
+        mask[scenario.actor_index(name)] = True
+    return mask
+
+
 def _per_issue(scenario: Scenario, name: str, estimator: Callable[[np.ndarray, np.ndarray], float],
-               weights: str) -> ModelResult:
+               weights: str, exclude: str | Sequence[str] | None = None) -> ModelResult:
     """``estimator(positions, weights)`` on each issue's participants (NaN for an issue nobody takes part in)."""
     out = np.full(scenario.n_issues, np.nan)
+    left_out = _excluded(scenario, exclude)
     for d in range(scenario.n_issues):
-        _, x, c, s = issue_inputs(scenario, d)
-        if len(x):
-            out[d] = estimator(x, _weights(c, s, weights))
-    return ModelResult(name, pd.Series(out, index=list(scenario.issues), name="forecast"),
-                       settings={"weights": weights})
+        idx, x, c, s = issue_inputs(scenario, d)
+        keep = ~left_out[idx]
+        if keep.any():
+            out[d] = estimator(x[keep], _weights(c[keep], s[keep], weights))
+    settings: dict = {"weights": weights}
+    if exclude:
+        settings["exclude"] = exclude
+    return ModelResult(name, pd.Series(out, index=list(scenario.issues), name="forecast"), settings=settings)
 
 
-def compromise(scenario: Scenario, *, weights: str = "cs") -> ModelResult:
+def compromise(scenario: Scenario, *, weights: str = "cs", exclude: str | None = None) -> ModelResult:
     """Capability × salience weighted mean of positions per issue (see the module docstring)."""
-    return _per_issue(scenario, "compromise", weighted_mean, weights)
+    return _per_issue(scenario, "compromise", weighted_mean, weights, exclude)
 
 
-def median(scenario: Scenario, *, weights: str = "cs") -> ModelResult:
+def median(scenario: Scenario, *, weights: str = "cs", exclude: str | None = None) -> ModelResult:
     """Weighted median of positions per issue (median voter / Condorcet winner in 1-D)."""
-    return _per_issue(scenario, "median", weighted_median, weights)
+    return _per_issue(scenario, "median", weighted_median, weights, exclude)
