@@ -23,6 +23,7 @@ from suasion.charts import (
 )
 
 TOP_BARS = 15
+TOP_TABLE = 25   # rows of the ranked table; the map's table and the downloads have every row
 
 
 def url(path: str, **params: Any) -> str:
@@ -145,7 +146,7 @@ def leverage(frame: Any, sens: Any | None, *, actor: str, year: int, model: str,
     rows = []
     page = "/leverage/of" if direction == "over" else "/leverage"
     param = "source" if direction == "over" else "target"
-    for r in records:
+    for r in records[:TOP_TABLE]:
         interval = intervals.get(r[other]) if direction == "over" else None
         rows.append({
             "rank": r["rank"],
@@ -165,7 +166,8 @@ def leverage(frame: Any, sens: Any | None, *, actor: str, year: int, model: str,
     if direction == "over" and sens is not None:
         columns.append(("interval", "Rank range (95%, weights varied)"))
     columns.append(("why", "Why, in words"))
-    table = data_table(columns, rows, caption=title, table_id="leverage-table")
+    table = data_table(columns, rows, caption=f"{title}: the {len(rows)} strongest of {len(records)}",
+                       table_id="leverage-table")
     channel_rows = []
     for r in top:
         row = {other: r[other]}
@@ -271,7 +273,7 @@ def brokers(frame: Any, routes: Any | None, *, year: int) -> dict[str, Any]:
                                                      for b, p, lv in zip(top["broker"], top["pull_from_principal"],
                                                                          top["leverage_over_target"])) + ".")
     rows = []
-    for r in frame.to_dict(orient="records"):
+    for r in frame.head(TOP_TABLE).to_dict(orient="records"):
         flags = r.get("flags") or r.get("channel_flags") or {}
         carried = sorted({f for f in flags.values() if str(f).startswith("carried")})
         main = max(r["channels"].items(), key=lambda kv: kv[1]) if r["channels"] else ("", 0)

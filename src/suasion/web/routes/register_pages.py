@@ -22,7 +22,6 @@ from suasion.web.params import FormError, status_of
 
 router = APIRouter(prefix="/register", include_in_schema=False)
 
-F = Form(None)
 MONTH_FORMAT = "%Y-%m"
 
 
@@ -103,7 +102,7 @@ def login_form(request: Request, next: str | None = None) -> HTMLResponse:
 
 
 @router.post("/login", response_class=HTMLResponse)
-def login(request: Request, username: str | None = F, password: str | None = F, next: str | None = F) -> Response:
+def login(request: Request, username: str | None = Form(None), password: str | None = Form(None), next: str | None = Form(None)) -> Response:
     from suasion.engagements import auth
     from suasion.engagements.app import SESSION_COOKIE
 
@@ -123,7 +122,7 @@ def login(request: Request, username: str | None = F, password: str | None = F, 
 
 
 @router.post("/logout")
-def logout(request: Request, csrf: str | None = F) -> Response:
+def logout(request: Request, csrf: str | None = Form(None)) -> Response:
     from suasion.engagements.app import SESSION_COOKIE
 
     s = session(request)
@@ -374,13 +373,13 @@ async def update(request: Request, engagement_id: int) -> Response:
 
 
 @router.post("/engagements/{engagement_id}/transition", response_class=HTMLResponse)
-def transition(request: Request, engagement_id: int, to: str | None = F, version: str | None = F,
-               csrf: str | None = F) -> Response:
+def transition(request: Request, engagement_id: int, to: str | None = Form(None), version: str | None = Form(None),
+               csrf: str | None = Form(None)) -> Response:
     return _life_cycle(request, engagement_id, version, csrf, to)
 
 
 @router.post("/engagements/{engagement_id}/approve", response_class=HTMLResponse)
-def approve(request: Request, engagement_id: int, version: str | None = F, csrf: str | None = F) -> Response:
+def approve(request: Request, engagement_id: int, version: str | None = Form(None), csrf: str | None = Form(None)) -> Response:
     return _life_cycle(request, engagement_id, version, csrf, None)
 
 
