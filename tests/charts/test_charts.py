@@ -107,7 +107,7 @@ def test_dot_plot_sizes_by_area():
     assert float(dots["b"].get("r")) == pytest.approx(2 * float(dots["a"].get("r")), abs=0.1)
     # positions on the scale: 10 and 50 of 0..100
     xa, xb = float(dots["a"].get("cx")), float(dots["b"].get("cx"))
-    marker = [ln for ln in root.iter(f"{SVG}line") if ln.find(f"{SVG}title") is not None][0]
+    marker = next(ln for ln in root.iter(f"{SVG}line") if ln.find(f"{SVG}title") is not None)
     xm = float(marker.get("x1"))
     assert (xm - xa) == pytest.approx(3 * (xb - xm) / 1, rel=0.02)   # 40-10 = 3 x (50-40)
 
@@ -169,7 +169,7 @@ def test_network_chart_keeps_known_nodes_only():
 
 
 def test_deterministic_and_escaped():
-    args = dict(chart_id="x", title="<b>T</b>", description="a & b")
+    args = {"chart_id": "x", "title": "<b>T</b>", "description": "a & b"}
     one = bar_chart(["<script>", "B"], [0.3, 0.1], **args)
     assert one == bar_chart(["<script>", "B"], [0.3, 0.1], **args)
     assert "<script>" not in one and "&lt;script&gt;" in one and "&lt;b&gt;T&lt;/b&gt;" in one

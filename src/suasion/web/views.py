@@ -4,7 +4,6 @@ year or flag under each number. Presentation only: nothing here computes a model
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import urlencode

@@ -9,10 +9,38 @@ from fastapi.responses import HTMLResponse
 
 from suasion.errors import SuasionError
 from suasion.web import queries, views
+from suasion.web.queries import kept
 from suasion.web.routes import inputs
 from suasion.web.routes.common import page, year_links
 
 router = APIRouter(include_in_schema=False)
+
+
+# Views are kept like the API results they are drawn from (same key, same panel): drawing a map
+# and tables of 200 rows costs more than serving them again.
+
+@kept
+def leverage_view(actor: str, year: int, model: str, direction: str) -> dict[str, Any]:
+    if direction == "over":
+        frame, sens = queries.leverage_over(actor, year, model), queries.sensitivity(actor, year, model)
+    else:
+        frame, sens = queries.leverage_of(actor, year, model), None
+    return views.leverage(frame, sens, actor=actor, year=year, model=model, direction=direction)
+
+
+@kept
+def dyad_view(a: str, b: str, model: str) -> dict[str, Any]:
+    return views.dyad(queries.dyad_history(a, b, model), model=model)
+
+
+@kept
+def brokers_view(principal: str, target: str, year: int, hops: int) -> dict[str, Any]:
+    frame = queries.brokers(principal, target, year)
+    try:
+        routes = queries.paths(principal, target, year, hops)
+    except SuasionError:
+        routes = None
+    return views.brokers(frame, routes, year=year)
 
 
 @router.get("/leverage", response_class=HTMLResponse)
@@ -24,10 +52,7 @@ def leverage_over(request: Request, target: str | None = None, year: str | None 
         if not target:
             return None
         q = inputs.one(target, year, model, "target")
-        frame = queries.leverage_over(q.actor, q.year, q.model)
-        sens = queries.sensitivity(q.actor, q.year, q.model)
-        return {"q": q, **views.leverage(frame, sens, actor=q.actor, year=q.year, model=q.model, direction="over"),
-                "draws": queries.SENSITIVITY_DRAWS}
+        return {"q": q, **leverage_view(q.actor, q.year, q.model, "over"), "draws": queries.SENSITIVITY_DRAWS}
 
     return page(request, "leverage.html", form, build, direction="over", years=year_links())
 
@@ -41,8 +66,7 @@ def leverage_of(request: Request, source: str | None = None, year: str | None = 
         if not source:
             return None
         q = inputs.one(source, year, model, "source")
-        frame = queries.leverage_of(q.actor, q.year, q.model)
-        return {"q": q, **views.leverage(frame, None, actor=q.actor, year=q.year, model=q.model, direction="of")}
+        return {"q": q, **leverage_view(q.actor, q.year, q.model, "of")}
 
     return page(request, "leverage.html", form, build, direction="of", years=year_links())
 
@@ -91,8 +115,7 @@ def dyad(request: Request, a: str | None = None, b: str | None = None, model: st
         if not a and not b:
             return None
         code_a, code_b, m = inputs.dyad(a, b, model)
-        frame = queries.dyad_history(code_a, code_b, m)
-        out = views.dyad(frame, model=m)
+        out = dict(dyad_view(code_a, code_b, m))
         out["events"] = _events(request, code_a, code_b)
         out["engagements"] = _engagements(request, (code_a, code_b))
         out["model"] = m
@@ -111,12 +134,7 @@ def brokers(request: Request, principal: str | None = None, target: str | None =
             return None
         q = inputs.pair(principal, target, year, ("principal", "target"))
         k = inputs.hops(hops)
-        frame = queries.brokers(q.first, q.second, q.year)
-        try:
-            routes = queries.paths(q.first, q.second, q.year, k)
-        except SuasionError:
-            routes = None
-        return {"q": q, "hops": k, **views.brokers(frame, routes, year=q.year)}
+        return {"q": q, "hops": k, **brokers_view(q.first, q.second, q.year, k)}
 
     return page(request, "brokers.html", form, build, years=year_links())
 

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from suasion.web import params, queries
+from suasion.web.queries import kept
 from suasion.web.routes import inputs
 
 router = APIRouter(prefix="/api", tags=["data"])
@@ -28,6 +29,29 @@ def _json(payload: Any, name: str) -> Response:
     body = json.dumps(_jsonable(payload), indent=1, default=str)
     return Response(body, media_type="application/json",
                     headers={"Content-Disposition": f'inline; filename="{name}.json"'})
+
+
+def kept_body(function: Any) -> Any:
+    """Keep a download's bytes (like the API results, per arguments and panel); each request gets
+    a new Response built from them."""
+    body = kept(lambda *args: _parts(function(*args)))
+    body.__name__ = function.__name__
+
+    def respond(*args: Any) -> Response:
+        content, media, disposition = body(*args)
+        return Response(content, media_type=media, headers={"Content-Disposition": disposition})
+
+    return respond
+
+
+def _parts(response: Response) -> tuple[bytes, str, str]:
+    return response.body, response.media_type, response.headers["content-disposition"]
+
+
+@kept_body
+def _leverage_body(direction: str, actor: str, year: int, model: str, fmt: str) -> Response:
+    frame = (queries.leverage_over if direction == "over" else queries.leverage_of)(actor, year, model)
+    return _leverage(frame, fmt, f"leverage_{direction}_{actor}_{year}")
 
 
 def _csv(frame: Any, name: str) -> Response:
@@ -54,15 +78,13 @@ def _leverage(frame: Any, fmt: str, name: str) -> Response:
 @router.get("/leverage/over", summary="Who holds leverage over a target (the leverage page)")
 def leverage_over(target: Text = None, year: Text = None, model: Text = None, format: Format = None) -> Response:
     q = inputs.one(target, year, model, "target")
-    return _leverage(queries.leverage_over(q.actor, q.year, q.model), params.output_format(format),
-                     f"leverage_over_{q.actor}_{q.year}")
+    return _leverage_body("over", q.actor, q.year, q.model, params.output_format(format))
 
 
 @router.get("/leverage/of", summary="Whom a source can move (the reverse leverage page)")
 def leverage_of(source: Text = None, year: Text = None, model: Text = None, format: Format = None) -> Response:
     q = inputs.one(source, year, model, "source")
-    return _leverage(queries.leverage_of(q.actor, q.year, q.model), params.output_format(format),
-                     f"leverage_of_{q.actor}_{q.year}")
+    return _leverage_body("of", q.actor, q.year, q.model, params.output_format(format))
 
 
 @router.get("/leverage/sensitivity", summary="Rank intervals over a target when channel weights vary")
@@ -76,8 +98,13 @@ def sensitivity(target: Text = None, year: Text = None, model: Text = None, form
 @router.get("/dyad", summary="Leverage each way between two actors in every year (the dyad page)")
 def dyad(a: Text = None, b: Text = None, model: Text = None, format: Format = None) -> Response:
     code_a, code_b, m = inputs.dyad(a, b, model)
+    return _dyad_body(code_a, code_b, m, params.output_format(format))
+
+
+@kept_body
+def _dyad_body(code_a: str, code_b: str, m: str, fmt: str) -> Response:
     frame = queries.dyad_history(code_a, code_b, m)
-    fmt, name = params.output_format(format), f"dyad_{code_a}_{code_b}"
+    name = f"dyad_{code_a}_{code_b}"
     if fmt == "json":
         from suasion.leverage.cli import records
 
@@ -89,8 +116,13 @@ def dyad(a: Text = None, b: Text = None, model: Text = None, format: Format = No
 @router.get("/brokers", summary="Brokers between a principal and a target (the broker page)")
 def brokers(principal: Text = None, target: Text = None, year: Text = None, format: Format = None) -> Response:
     q = inputs.pair(principal, target, year, ("principal", "target"))
-    frame = queries.brokers(q.first, q.second, q.year)
-    fmt, name = params.output_format(format), f"brokers_{q.first}_{q.second}_{q.year}"
+    return _brokers_body(q.first, q.second, q.year, params.output_format(format))
+
+
+@kept_body
+def _brokers_body(principal: str, target: str, year: int, fmt: str) -> Response:
+    frame = queries.brokers(principal, target, year)
+    name = f"brokers_{principal}_{target}_{year}"
     if fmt == "json":
         return _json(frame.to_dict(orient="records"), name)
     flat = frame.drop(columns=["channels", "flags"])
