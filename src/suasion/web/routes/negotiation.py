@@ -23,6 +23,7 @@ router = APIRouter(include_in_schema=False)
 FORMATS = ("", "csv", "yaml", "deu", "ktab", "ktab-xml", "decide")
 SUFFIX = {"csv": "csv", "yaml": "yaml", "deu": "txt", "ktab": "csv", "ktab-xml": "xml", "decide": "txt"}
 MAX_RUNS = 200
+BASELINE = "compromise"
 
 
 def _result(text: str, name: str, fmt: str | None, runs: int, actor: str | None) -> dict[str, Any]:
@@ -34,8 +35,9 @@ def _result(text: str, name: str, fmt: str | None, runs: int, actor: str | None)
     for k, issue in enumerate(scen.issues[:12]):
         rows = table[table["issue"] == issue]
         markers = {r["model"]: float(r["forecast"]) for r in rows.to_dict(orient="records")}
-        intervals = ({r["model"]: (float(r["low"]), float(r["high"])) for r in rows.to_dict(orient="records")}
-                     if "low" in rows.columns else None)
+        # one shaded band (the baseline model's) keeps the chart readable; the table has every interval
+        intervals = ({r["model"]: (float(r["low"]), float(r["high"])) for r in rows.to_dict(orient="records")
+                      if r["model"] == BASELINE} if "low" in rows.columns else None)
         present = [a for a in range(scen.n_actors) if scen.participates[a, k]]
         labels = [scen.actors[a] for a in present]
         weight = [float(scen.capability[a, k] * scen.salience[a, k]) for a in present]
