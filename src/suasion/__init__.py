@@ -49,6 +49,8 @@ _API: dict[str, str] = {
     "top_partners": "suasion.events",
     "event_alerts": "suasion.events",
     "cooperation_channel": "suasion.events",
+    # briefs
+    "brief": "suasion.brief",
 }
 
 __all__ = sorted(_API) + ["__version__"]  # noqa: PLE0605 (built from the lazy map)

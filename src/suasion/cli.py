@@ -64,6 +64,7 @@ _CAPABILITIES = (
     "suasion.bargaining.cli",
     "suasion.engagements.cli",
     "suasion.events.cli",
+    "suasion.brief.cli",
     "suasion.web.cli",
 )
 
