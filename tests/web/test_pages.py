@@ -189,3 +189,19 @@ def test_serve_validates_its_options(cli):
     assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
     r = cli("serve", "--register", "nosuchdriver://x/y")
     assert r.exit_code == 2 and r.stderr.startswith("error: --register") and len(r.stderr.strip().splitlines()) == 1
+
+
+def test_dyad_page_shows_event_data_when_a_store_is_configured(register_path, tmp_path):
+    from fastapi.testclient import TestClient
+
+    import suasion
+    from suasion.web.app import create_app
+    from tests.conftest import FIXTURES
+
+    store = tmp_path / "events"
+    suasion.ingest_events([FIXTURES / "events" / "gdelt2_20170701234500_head400.export.CSV"], store=store)
+    with TestClient(create_app(str(register_path), event_store=str(store)), headers={"accept": "text/html"}) as c:
+        html = c.get("/dyad?a=USA&b=AFG").text
+        assert 'id="events-table"' in html and 'id="events"' in html      # chart and its table
+        assert "2017-07" in html
+        assert "no events between USA and RUS" in c.get("/dyad?a=USA&b=RUS").text
