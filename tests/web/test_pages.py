@@ -150,6 +150,11 @@ def test_cleared_user_sees_it_under_a_secret_banner(client):
     assert re.search(r'class="banner"[^>]*>SECRET</p>', html)
     official = client.get("/register?q=Port").text                  # only OFFICIAL records shown
     assert re.search(r'class="banner"[^>]*>OFFICIAL</p>', official)
+    dyad = client.get("/dyad?a=USA&b=PAK").text                     # engagements with PAK listed there
+    assert SECRET_TITLE in dyad and re.search(r'class="banner"[^>]*>SECRET</p>', dyad)
+    sign_in(client, "reader")
+    dyad = client.get("/dyad?a=USA&b=PAK").text
+    assert "Defence staff talks" in dyad and re.search(r'class="banner"[^>]*>OFFICIAL</p>', dyad)
     client.cookies.clear()
 
 

@@ -104,7 +104,10 @@ def _engagements(request: Request, partners: tuple[str, str]) -> dict[str, Any] 
         except SuasionError:
             continue
     unique = {e.id: e for e in items}
-    return {"items": sorted(unique.values(), key=lambda e: e.start_date, reverse=True)[:20]}
+    shown = sorted(unique.values(), key=lambda e: e.start_date, reverse=True)[:20]
+    levels = user.classifications()
+    markings = [e.classification for e in shown if e.classification in levels]
+    return {"items": shown, "classification": max(markings, key=levels.index) if markings else None}
 
 
 @router.get("/dyad", response_class=HTMLResponse)
@@ -118,6 +121,7 @@ def dyad(request: Request, a: str | None = None, b: str | None = None, model: st
         out = dict(dyad_view(code_a, code_b, m))
         out["events"] = _events(request, code_a, code_b)
         out["engagements"] = _engagements(request, (code_a, code_b))
+        out["classification"] = (out["engagements"] or {}).get("classification")
         out["model"] = m
         return out
 
