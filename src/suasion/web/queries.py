@@ -48,7 +48,6 @@ def kept(function: Callable[..., T]) -> Callable[..., T]:
                 store.popitem(last=False)
         return value
 
-    wrapper.cache_clear = store.clear  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -148,13 +147,6 @@ def channels() -> Any:
     from suasion.panel import list_channels
 
     return list_channels()
-
-
-def clear() -> None:
-    """Forget every kept result (tests; a changed panel needs no call, it has another key)."""
-    for value in list(globals().values()):
-        if callable(getattr(value, "cache_clear", None)) and getattr(value, "__module__", "") == __name__:
-            value.cache_clear()
 
 
 EXAMPLE_SCENARIO = "eu_turkey_pakistan.yaml"

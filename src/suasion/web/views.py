@@ -386,15 +386,20 @@ def cow_region(iso3: str) -> str:
     return "other"
 
 
-def network(matrix: Any, *, year: int, region: str | None, members: Sequence[str] | None, top: int
-            ) -> dict[str, Any]:
+def strongest_ties(matrix: Any, members: Sequence[str] | None, top: int) -> list[tuple[str, str, float]]:
+    """The ``top`` largest positive cells of a source x target score matrix, among ``members``."""
     stacked = matrix.stack()
     stacked = stacked[stacked > 0]
     if members:
         keep = set(members)
         stacked = stacked[[s in keep and t in keep for s, t in stacked.index]]
     stacked = stacked.sort_values(ascending=False, kind="stable").head(top)
-    edges = [(str(s), str(t), float(v)) for (s, t), v in stacked.items()]
+    return [(str(s), str(t), float(v)) for (s, t), v in stacked.items()]
+
+
+def network(matrix: Any, *, year: int, region: str | None, members: Sequence[str] | None, top: int
+            ) -> dict[str, Any]:
+    edges = strongest_ties(matrix, members, top)
     regions = {n: cow_region(n) for n in {e[0] for e in edges} | {e[1] for e in edges}}
     nodes = sorted(regions, key=lambda n: (regions[n], n))
     scope = f"in {region}" if region else "worldwide"

@@ -177,14 +177,11 @@ def network(year: Text = None, model: Text = None, region: Text = None, top: Tex
             format: Format = None) -> Response:
     import pandas as pd
 
+    from suasion.web.views import strongest_ties
+
     y, m, bloc, members, n = inputs.network(year, model, region, top)
-    stacked = queries.matrix(y, m).stack()
-    stacked = stacked[stacked > 0]
-    if members:
-        keep = set(members)
-        stacked = stacked[[s in keep and t in keep for s, t in stacked.index]]
-    stacked = stacked.sort_values(ascending=False, kind="stable").head(n)
-    frame = pd.DataFrame([{"source": s, "target": t, "year": y, "score": float(v)} for (s, t), v in stacked.items()],
+    frame = pd.DataFrame([{"source": s, "target": t, "year": y, "score": v}
+                          for s, t, v in strongest_ties(queries.matrix(y, m), members, n)],
                          columns=["source", "target", "year", "score"])
     fmt, name = params.output_format(format), f"network_{bloc or 'world'}_{y}"
     return _json(frame.to_dict(orient="records"), name) if fmt == "json" else _csv(frame, name)
