@@ -52,9 +52,6 @@ def register_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def web_app(register_path: Path, tmp_path_factory: pytest.TempPathFactory):
-    import os
-
-    os.environ.setdefault("SUASION_HOME", str(tmp_path_factory.mktemp("home")))
     from suasion.web.app import create_app
 
     return create_app(str(register_path), event_store=str(tmp_path_factory.mktemp("events")))

@@ -4,7 +4,6 @@ crawl of every page with fuzzed query parameters (Hypothesis)."""
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -17,13 +16,12 @@ from hypothesis import strategies as st
 from tests.web.conftest import build_register
 
 _HOME = Path(tempfile.mkdtemp(prefix="suasion-web-fuzz-"))
-os.environ.setdefault("SUASION_HOME", str(_HOME))
 
 
 def _app() -> Any:
     from suasion.web.app import create_app
 
-    return create_app(str(_register_path()))
+    return create_app(str(_register_path()), event_store=str(_HOME / "events"))
 
 
 def _register_path() -> Path:
