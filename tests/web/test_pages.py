@@ -210,3 +210,30 @@ def test_dyad_page_shows_event_data_when_a_store_is_configured(register_path, tm
         assert 'id="events-table"' in html and 'id="events"' in html      # chart and its table
         assert "2017-07" in html
         assert "no events between USA and RUS" in c.get("/dyad?a=USA&b=RUS").text
+
+
+def test_life_cycle_to_assessed_through_the_forms(client):
+    csrf = sign_in(client, "chief")
+    r = client.post("/register/new", data={"csrf": csrf, "title": "Exercise Sea Breeze", "type": "exercise",
+                                           "partners": "PAK", "start_date": "2026-02-01", "end_date": "2026-02-03",
+                                           "level": "working", "lead_department": "defence", "currency": "GBP"},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    detail = r.headers["location"]
+    for version, action, data in ((1, "transition", {"to": "planned"}), (2, "approve", {}),
+                                  (3, "transition", {"to": "executed"})):
+        r = client.post(f"{detail}/{action}", data={"csrf": csrf, "version": str(version), **data},
+                        follow_redirects=False)
+        assert r.status_code == 303, r.text[-400:]
+    page = client.get(detail).text
+    assert 'id="assess-form"' in page and ">executed<" in page
+    r = client.post(f"{detail}/assess", data={"csrf": csrf, "version": "3", "date": "2026-02-10", "rating": "4",
+                                              "narrative": "agreed a calendar"}, follow_redirects=False)
+    assert r.status_code == 409                                   # stale: the engagement is at version 4
+    assert "version" in r.text
+    r = client.post(f"{detail}/assess", data={"csrf": csrf, "version": "4", "date": "2026-02-10", "rating": "4",
+                                              "narrative": "agreed a calendar"}, follow_redirects=False)
+    assert r.status_code == 303
+    page = client.get(detail).text
+    assert ">assessed<" in page and "rating 4/5" in page and "agreed a calendar" in page
+    client.cookies.clear()

@@ -246,7 +246,8 @@ def _detail(request: Request, s: Session, engagement_id: int, *, error: str | No
     markings = [e.classification] + [o.classification for o in objectives] + [a.classification for a in audit.items]
     return _render(request, "register/detail.html", s,
                    {"e": e, "objectives": objectives, "audit": audit.items, "transitions": nexts,
-                    "can_approve": e.status == Status.planned, "error": error},
+                    "can_approve": e.status == Status.planned, "can_assess": e.status == Status.executed,
+                    "today": dt.date.today().isoformat(), "error": error},
                    markings=markings, status=status)
 
 
@@ -398,6 +399,31 @@ def _life_cycle(request: Request, engagement_id: int, version: str | None, csrf:
             s.register.approve(eid, version=v)
         else:
             s.register.transition(eid, params.text(to, "to", required=True, limit=20), version=v)
+    except SuasionError as exc:
+        try:
+            return _detail(request, s, engagement_id, error=str(exc), status=status_of(exc))
+        except SuasionError:
+            return _render(request, "register/message.html", s, {"error": str(exc)}, status=status_of(exc))
+    return RedirectResponse(f"/register/engagements/{engagement_id}", status_code=303)
+
+
+@router.post("/engagements/{engagement_id}/assess", response_class=HTMLResponse)
+def assess(request: Request, engagement_id: int, version: str | None = Form(None), csrf: str | None = Form(None),
+           date: str | None = Form(None), rating: str | None = Form(None),
+           narrative: str | None = Form(None)) -> Response:
+    """Record an assessment (moves an executed engagement to assessed)."""
+    s = _need_session(request)
+    if not isinstance(s, Session):
+        return s
+    try:
+        _check_csrf(s, csrf)
+        eid = _record_id(engagement_id)
+        v = params.integer(version, "version", low=1, high=2**31 - 1)
+        score = params.integer(rating, "rating", low=1, high=5)
+        if v is None or score is None:
+            raise FormError("rating" if v else "version", "is required")
+        s.register.assess(eid, {"version": v, "rating": score, "date": params.text(date, "date", required=True),
+                                "narrative": params.text(narrative, "narrative", limit=20000) or ""})
     except SuasionError as exc:
         try:
             return _detail(request, s, engagement_id, error=str(exc), status=status_of(exc))
