@@ -24,8 +24,9 @@ def page(request: Request, template: str, form: dict[str, Any], build: Callable[
     try:
         context["result"] = build()
     except SuasionError as exc:
-        context["error"] = str(exc)
         context["suggestions"] = suggestions(request, form, str(exc))
+        # the suggestions become links below the message, so the message need not list them too
+        context["error"] = str(exc).split("; did you mean")[0] if context["suggestions"] else str(exc)
         status = status_of(exc)
     return html(request, template, context, status)
 
