@@ -230,6 +230,15 @@ def dyad(frame: Any, *, model: str) -> dict[str, Any]:
             "channel_table": Markup(channel_table), "model_label": str(frame["model"].iloc[0])}
 
 
+def _period_position(period: str, index: int) -> float:
+    """A monthly period "YYYY-MM" as a fractional year for the time axis (its index otherwise)."""
+    try:
+        year, month = str(period)[:7].split("-")
+        return int(year) + (int(month) - 1) / 12
+    except ValueError:
+        return float(index)
+
+
 def events(frame: Any, alerts: Any | None, a: str, b: str) -> dict[str, Any]:
     """Cooperation and conflict per period from the event store."""
     rows = frame.to_dict(orient="records")
@@ -242,7 +251,8 @@ def events(frame: Any, alerts: Any | None, a: str, b: str) -> dict[str, Any]:
         for r in rows:
             if (r["source"], r["target"]) == direction:
                 series[key][index[r["period"]]] = r.get("coop_ratio")
-    chart = line_chart(list(range(len(periods))), series, chart_id="events", title=f"Cooperation ratio, {a} and {b}",
+    chart = line_chart([_period_position(p, k) for k, p in enumerate(periods)], series, chart_id="events",
+                       title=f"Cooperation ratio, {a} and {b}", x_label="year (monthly periods)",
                        y_label="(coop - conflict) / (coop + conflict)",
                        description=f"Cooperation ratio per period from {periods[0]} to {periods[-1]}, each direction."
                        if periods else "No events.")
