@@ -237,3 +237,10 @@ def test_life_cycle_to_assessed_through_the_forms(client):
     page = client.get(detail).text
     assert ">assessed<" in page and "rating 4/5" in page and "agreed a calendar" in page
     client.cookies.clear()
+
+
+def test_malformed_path_and_method_are_4xx_pages(client):
+    r = client.get("/register/engagements/not-a-number")
+    assert r.status_code == 422 and r.headers["content-type"].startswith("text/html") and "<h1>422</h1>" in r.text
+    assert client.post("/leverage").status_code == 405
+    assert client.get("/api/leverage/over", params={"target": "PAK", "year": "x" * 5000}).status_code == 422

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -90,6 +91,14 @@ def create_app(register: Any = None, *, event_store: str | os.PathLike[str] | No
         return app.state.templates.TemplateResponse(
             request, "error.html", {"message": str(exc.detail), "status": exc.status_code},
             status_code=exc.status_code)
+
+    @app.exception_handler(RequestValidationError)
+    async def _bad_request(request: Request, exc: RequestValidationError) -> Response:
+        detail = "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ()))}: {e.get('msg', '')}" for e in exc.errors())
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": "RequestValidationError", "detail": detail}, status_code=422)
+        return app.state.templates.TemplateResponse(request, "error.html", {"message": detail, "status": 422},
+                                                    status_code=422)
 
     for module in (pages, analysis, negotiation, register_pages, downloads):
         app.include_router(module.router)
