@@ -65,6 +65,7 @@ _CAPABILITIES = (
     "suasion.engagements.cli",
     "suasion.events.cli",
     "suasion.brief.cli",
+    "suasion.web.cli",
 )
 
 

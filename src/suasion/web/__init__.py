@@ -1,0 +1,1 @@
+"""The web workbench: ``suasion serve`` (see :func:`suasion.web.app.create_app`)."""
