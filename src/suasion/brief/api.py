@@ -197,6 +197,9 @@ def brief(principal: str | None, target: str, *, year: int | None = None, broker
         reg = None
         if register is not None:
             reg = gather.open_register(register, user=user, password=password, token=token)
+            brief_marking(marking, RegisterView(location="", reader=reg.actor.username,
+                                                clearance=reg.actor.clearance,
+                                                levels=reg.classifications(), engagements=[], objectives=[]))
         if events is not None and not Path(events).is_dir():
             raise BriefInputError(f"--events {events}: no such folder")
     data = BriefData(kind=kind, principal=p, target=t, year=y, date=when, model="", broker=b)

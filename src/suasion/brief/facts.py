@@ -452,6 +452,14 @@ def meeting_background(data: BriefData) -> list[str]:
                    f"{formats.score(row['leverage_from_principal'])}; {possessive(ref(b))} dependence on "
                    f"{ref(p)}: {formats.score(row['dependence_on_principal'])}; UN voting alignment "
                    f"{formats.ratio(row['alignment'])}.")
+    own, movers = data.own, data.movers
+    if own is not None and movers is not None and not movers.empty:
+        top = movers.iloc[0]
+        place = f"rank {own['rank']} of {own['out_of']}" if own["listed"] else \
+            f"{formats.ordinal(own['rank'])} if ranked among the {own['out_of']} states"
+        out.append(f"{possessive(ref(p, start=True))} direct leverage over {ref(data.target)}: "
+                   f"{formats.score(own['score'])} ({place}); the most is {possessive(ref(str(top['source'])))}, "
+                   f"{formats.score(top['score'])}.")
     first, last = trend_ends(data.broker_history, b, p)
     if first is not None and last is not None:
         out.append(f"{possessive(ref(b, start=True))} leverage over {ref(p)}: {formats.score(first[1])} in "
