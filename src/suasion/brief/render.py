@@ -36,7 +36,7 @@ def environment(markdown: bool = False) -> jinja2.Environment:
     env.filters.update({
         "score": formats.score, "signed": formats.signed, "percent": formats.percent,
         "amount": formats.amount, "ratio": formats.ratio, "ordinal": formats.ordinal,
-        "name": facts._name, "channel": facts.channel_label,
+        "name": facts._name, "channel": facts.channel_label, "possessive": facts.possessive,
         "cell": _markdown_cell,
     })
     return env
