@@ -56,6 +56,11 @@ _API: dict[str, str] = {
 __all__ = sorted(_API) + ["__version__"]  # noqa: PLE0605 (built from the lazy map)
 
 
+def __dir__() -> list[str]:
+    """The public API, for tab completion (names load on first use)."""
+    return sorted(set(_API) | {n for n in globals() if n.startswith("__")})
+
+
 def __getattr__(name: str) -> Any:
     module = _API.get(name)
     if module is None:

@@ -49,8 +49,9 @@ def print_json(records: Iterable[dict] | dict) -> None:
     sys.stdout.write(json.dumps(_jsonable(records), indent=2, default=str) + "\n")
 
 
-def format_number(value: float) -> str:
-    """Numbers for people: thousands separated, 3 decimals for scores, scientific below 0.001."""
+def format_number(value: float, digits: int = 3) -> str:
+    """Numbers for people: thousands separated from 1,000; otherwise ``digits`` significant
+    figures (0.0163, 0.000312), scientific notation only below 1e-6."""
     if math.isnan(value):
         return ""
     if value == 0:
@@ -58,9 +59,10 @@ def format_number(value: float) -> str:
     size = abs(value)
     if size >= 1000:
         return f"{value:,.0f}"
-    if size >= 0.001:
-        return f"{value:.3f}"
-    return f"{value:.1e}"
+    if size < 1e-6:
+        return f"{value:.{digits - 1}e}"
+    decimals = max(0, digits - 1 - math.floor(math.log10(size)))
+    return f"{value:.{decimals}f}"
 
 
 def print_table(frame: pd.DataFrame, title: str | None = None, floatfmt: str | None = None,

@@ -14,6 +14,40 @@ from rich.console import Console
 
 from suasion.errors import SuasionError
 
+def _flags_without_type_labels() -> None:
+    """Help shows ``--blocs/--no-blocs``, not ``--blocs/--no-blocs <bool>``.
+
+    Typer (0.22 and later) labels every option with its type; for an on/off flag the label says
+    nothing the option names do not. The label is dropped for flags only.
+    """
+    try:
+        from typer.core import TyperOption
+    except ImportError:  # pragma: no cover - older Typer has no type labels
+        return
+    original = getattr(TyperOption, "display_type_rich", None)
+    if original is None or getattr(original, "_suasion_flags", False):
+        return
+
+    def display_type_rich(self, ctx):  # type: ignore[no-untyped-def]
+        if getattr(self, "is_flag", False) and not getattr(self, "count", False):
+            return None
+        return original(self, ctx)
+
+    display_type_rich._suasion_flags = True  # type: ignore[attr-defined]
+    TyperOption.display_type_rich = display_type_rich
+
+
+_flags_without_type_labels()
+
+
+def _version(value: bool) -> None:
+    if value:
+        from suasion import __version__
+
+        print(f"suasion {__version__}")
+        raise typer.Exit()
+
+
 app = typer.Typer(
     name="suasion",
     help="Security and defence diplomacy: leverage, brokers, negotiations, engagements, events.",
@@ -45,6 +79,12 @@ def _register_all() -> None:
                 continue
             raise
         module.register(app)
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Print the version and exit.")) -> None:
+    """Security and defence diplomacy: leverage, brokers, negotiations, engagements, events."""
 
 
 _register_all()
@@ -82,8 +122,11 @@ def main() -> None:
         _fail(where + " ".join(exc.format_message().replace("Value error, ", "").split()), 2)
     except click_errors.ClickException as exc:
         _fail(" ".join(exc.format_message().split()), exc.exit_code or 2)
-    except click_errors.Abort:
+    except (getattr(typer, "Abort", KeyboardInterrupt), KeyboardInterrupt):
         _fail("aborted", 1)
+    except BrokenPipeError:  # output piped into a reader that stopped early (| head)
+        sys.stderr.close()
+        sys.exit(0)
     sys.exit(code if isinstance(code, int) else 0)
 
 

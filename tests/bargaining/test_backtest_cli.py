@@ -10,6 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from suasion.bargaining.backtesting import backtest, bootstrap_mean_interval
+from suasion.bargaining.scenario import ModelSettingError
 from suasion.cli import app
 
 runner = CliRunner()
@@ -132,7 +133,9 @@ def test_backtest_tidy_csv(tmp_path):
                                     "A,x,0,1,1\nB,x,100,1,1\nC,x,40,1,2\n"
                                     "A,y,10,0.5,1\nB,y,30,0.5,1\nC,y,90,0.5,1\n")
     (tmp_path / "b_issues.csv").write_text("issue,outcome\nx,50\ny,\n")
-    res = backtest(tmp_path / "b.csv", "csv", models=("compromise", "median"))
+    with pytest.raises(ModelSettingError, match="one proposal"):     # nothing to cross-validate on
+        backtest(tmp_path / "b.csv", "csv", models=("compromise", "median"))
+    res = backtest(tmp_path / "b.csv", "csv", models=("compromise", "median"), frozen=True)
     assert res.n_issues == 1                                 # y has no outcome
     s = res.summary.set_index("model")
     assert s.loc["compromise", "mae"] == pytest.approx(abs((0 + 100 + 80) / 4 - 50))

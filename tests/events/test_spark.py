@@ -1,4 +1,5 @@
-"""The same Ibis expressions on Spark and on DuckDB give the same index values (local Spark, small data)."""
+"""Spark (Ibis), DuckDB (Ibis), the default SQL engine on the store and the fast path on the raw files give the
+same index values (local Spark, small data)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from suasion.events.api import _prepared, ingest_events
+from suasion.events.api import _prepared, dyad_index, ingest_events, top_partners
 from suasion.events.indices import dyad_index_expr, partners_expr
 from suasion.events.store import EventStore
 
@@ -52,7 +53,7 @@ def _same(left: pd.DataFrame, right: pd.DataFrame, keys: list[str]) -> None:
 @pytest.mark.parametrize(
     "dataset, freq, directed, weight, dedup",
     [
-        ("gdelt2", "month", True, "one", None),
+        ("gdelt2", "month", True, "one", "event-id"),
         ("gdelt2", "year", False, "mentions", "day-dyad-code-url"),
         ("gdelt1", "week", True, "articles", "one-a-day"),
     ],
@@ -66,6 +67,11 @@ def test_spark_equals_duckdb_on_all_dyads(
         t, _ = _prepared(store, con, dataset, dedup, None, None, False)
         results.append(dyad_index_expr(t, freq=freq, directed=directed, weight=weight).execute())
     _same(results[0], results[1], ["period", "source", "target"])
+    options = dict(freq=freq, directed=directed, weight=weight, dedup=dedup)
+    on_spark = dyad_index(store=store, con=spark, dataset=dataset, **options)
+    _same(on_spark, dyad_index(store=store, dataset=dataset, **options), ["period", "source", "target"])
+    raw = FIXTURES / ("gdelt2_20170701234500_head400.export.CSV" if dataset == "gdelt2" else "gdelt1_mixed_57_58.tsv")
+    _same(on_spark, dyad_index(files=[raw], **options), ["period", "source", "target"])
 
 
 def test_spark_equals_duckdb_on_partners(engines) -> None:
@@ -75,3 +81,7 @@ def test_spark_equals_duckdb_on_partners(engines) -> None:
         t, _ = _prepared(store, con, "gdelt2", None, "2017-01-01", None, False)
         results.append(partners_expr(t, "USA", scheme="plover").execute())
     _same(results[0], results[1], ["partner"])
+    on_spark = top_partners("USA", start="2017-01-01", n=0, scheme="plover", dedup=None, store=store, con=spark,
+                            dataset="gdelt2")
+    _same(on_spark, top_partners("USA", start="2017-01-01", n=0, scheme="plover", dedup=None, store=store,
+                                 dataset="gdelt2"), ["partner"])

@@ -44,6 +44,32 @@ def test_ingest_is_idempotent(tmp_path: Path) -> None:
     assert {e["sha256"] for e in store.ledger()} == set(first["sha256"])
 
 
+def test_the_same_content_in_another_compression_adds_nothing(tmp_path: Path) -> None:
+    import gzip
+    import zipfile
+
+    store = EventStore(tmp_path / "s")
+    zipped = tmp_path / "20170701234500.export.CSV.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(V2, "20170701234500.export.CSV")
+    gz = tmp_path / "20170701234500.export.CSV.gz"
+    gz.write_bytes(gzip.compress(V2.read_bytes()))
+    assert list(ingest_events([zipped], store=store)["status"]) == ["ingested"]
+    assert list(ingest_events([gz, V2], store=store)["status"]) == ["already ingested"] * 2
+    assert _count(store) == 400 and len(store.ledger()) == 1
+    # a different export holding some of the same events: the default (event-id) counts each event once
+    from suasion.events.api import dyad_index
+
+    first_half = tmp_path / "half.export.CSV"
+    first_half.write_bytes(b"\n".join(V2.read_bytes().split(b"\n")[:200]) + b"\n")
+    assert list(ingest_events([first_half], store=store)["status"]) == ["ingested"]
+    assert _count(store) == 600
+    once = dyad_index(store=store, freq="year")
+    assert once.equals(dyad_index(files=[V2], freq="year", dedup="none"))
+    twice = dyad_index(store=store, freq="year", dedup="none")
+    assert twice["events"].sum() > once["events"].sum()
+
+
 def test_same_file_twice_in_one_command_counts_once(tmp_path: Path) -> None:
     store = EventStore(tmp_path / "s")
     report = ingest_events([V2, V2], store=store)

@@ -29,7 +29,7 @@ runner = CliRunner()
 
 @pytest.fixture(scope="module")
 def pak() -> pd.DataFrame:
-    return leverage_over("PAK", 2010)
+    return leverage_over("PAK", 2010, model="suasion-1", blocs=False)
 
 
 def test_leverage_over_is_ranked_and_explained(pak: pd.DataFrame) -> None:
@@ -40,9 +40,13 @@ def test_leverage_over_is_ranked_and_explained(pak: pd.DataFrame) -> None:
     assert channels == list(SUASION_1.names)
     np.testing.assert_allclose(pak[channels].sum(axis=1), pak["score"], atol=1e-12)
     assert ((pak["score"] >= 0) & (pak["score"] <= 1)).all()
-    assert set(pak["flags"][0]) == set(channels)
+    assert set(pak["channel_flags"][0]) == set(channels)
     assert all(f in ("observed", "missing") or f.startswith("carried forward from ")
-               for flags in pak["flags"] for f in flags.values())
+               for flags in pak["channel_flags"] for f in flags.values())
+    # the states' shares of all outside leverage add up to 1 (the table is every source here)
+    assert pak["share"].sum() == pytest.approx(1.0)
+    np.testing.assert_allclose(pak["share"], pak["score"] / pak["score"].sum())
+    assert (pak["actor_type"] == "state").all()
 
 
 def test_pakistan_2010_led_by_united_states_and_china(pak: pd.DataFrame) -> None:
@@ -55,32 +59,34 @@ def test_pakistan_2010_led_by_united_states_and_china(pak: pd.DataFrame) -> None
 @pytest.mark.parametrize("target, dominant", [("CAN", "USA"), ("MEX", "USA"), ("BLR", "RUS"), ("PRK", "CHN"),
                                               ("BTN", "IND"), ("NPL", "IND"), ("LSO", "ZAF"), ("TJK", "RUS")])
 def test_well_known_dominant_partners(target: str, dominant: str) -> None:
-    assert leverage_over(target, 2010, top=1)["source"].iloc[0] == dominant
+    assert leverage_over(target, 2010, model="suasion-1", blocs=False, top=1)["source"].iloc[0] == dominant
 
 
 def test_fbic_model_over_pakistan() -> None:
     frame = leverage_over("PAK", 2010, model="fbic", top=5)
-    assert list(frame.columns[6:10]) == ["aid", "trade", "arms", "diplomacy"]
+    assert channel_columns(frame) == ["aid", "trade", "arms", "diplomacy"]
+    assert frame["model"].iloc[0].startswith("fbic rebuilt from the panel")
     assert set(frame["source"][:2]) == {"USA", "CHN"}
     np.testing.assert_allclose(frame[["aid", "trade", "arms", "diplomacy"]].sum(axis=1), frame["score"], atol=1e-9)
-    # diplomatic representation and trade agreements have no public source: always flagged
-    assert all(f["diplomacy"] == "missing" for f in frame["flags"])
+    # the diplomacy channel follows the diplomatic-representation data: flagged like any other
+    assert all(f["diplomacy"] in ("observed", "missing") or f["diplomacy"].startswith("carried")
+               for f in frame["channel_flags"])
 
 
 def test_leverage_of_and_matrix_agree() -> None:
-    of = leverage_of("USA", 2010).set_index("target")["score"]
+    of = leverage_of("USA", 2010, blocs=False).set_index("target")["score"]
     m = leverage_matrix(2010)
     assert of["CAN"] == pytest.approx(m.loc["USA", "CAN"])
     assert np.isnan(m.loc["USA", "USA"])
 
 
 def test_dyad_history_both_directions() -> None:
-    h = dyad_history("China", "Pakistan")
+    h = dyad_history("China", "Pakistan", model="suasion-1")
     assert set(h["source"]) == {"CHN", "PAK"}
     assert h.groupby("year").size().eq(2).all()
     later = h[(h["year"] == 2020) & (h["source"] == "CHN")].iloc[0]
     # COW trade ends in 2014: later years carry it forward and say so
-    assert later["flags"]["trade_supply"] == "carried forward from 2014"
+    assert later["channel_flags"]["trade_supply"] == "carried forward from 2014"
     assert later["data_years"]["trade_supply"] == 2014
 
 
@@ -100,9 +106,9 @@ def test_bloc_as_target() -> None:
 
 
 def test_sensitivity_brackets_rank() -> None:
-    s = leverage_sensitivity("PAK", 2010, draws=200, top=10)
+    s = leverage_sensitivity("PAK", 2010, model="suasion-1", draws=200, top=10)
     assert (s["rank_low"] <= s["rank"]).all() and (s["rank"] <= s["rank_high"]).all()
-    tight = leverage_sensitivity("PAK", 2010, draws=50, concentration=1e7, top=5)
+    tight = leverage_sensitivity("PAK", 2010, model="suasion-1", draws=50, concentration=1e7, top=5)
     assert (tight["rank_low"] == tight["rank"]).all() and (tight["rank_high"] == tight["rank"]).all()
 
 
@@ -140,7 +146,7 @@ def test_cli_table_fits_80_columns() -> None:
 @pytest.mark.parametrize("args, message", [
     (["leverage", "over", "Pakistn"], "did you mean"),
     (["leverage", "over", "PAK", "--year", "1980"], "1995"),
-    (["leverage", "over", "PAK", "--model", "gravity"], "unknown model"),
+    (["leverage", "over", "PAK", "--model", "gravity"], "'gravity' is not one of"),
 ])
 def test_cli_bad_input_is_one_line_and_nonzero(args: list[str], message: str) -> None:
     proc = subprocess.run([sys.executable, "-m", "suasion.cli", *args], capture_output=True, text=True, check=False)
@@ -159,11 +165,11 @@ def test_user_channel_enters_the_model(tmp_path, monkeypatch) -> None:
     add_user_channel(csv, "deposits", scale="gdp", weight=0.1)
     panel = load_panel()
     assert "deposits" in panel.channels
-    frame = leverage_over("PAK", 2010, panel=panel)
+    frame = leverage_over("PAK", 2010, panel=panel, model="suasion-1", blocs=False)
     assert "deposits" in frame.columns
     sau = frame[frame["source"] == "SAU"].iloc[0]
     assert sau["deposits"] > 0
-    base = leverage_over("PAK", 2010, panel=load_panel(user_channels=False))
+    base = leverage_over("PAK", 2010, panel=load_panel(user_channels=False), model="suasion-1", blocs=False)
     assert sau["rank"] < base[base["source"] == "SAU"].iloc[0]["rank"]
 
 
@@ -178,7 +184,7 @@ def test_panel_fbic_near_published_china_pakistan(year: int, published: float) -
     assert pak["rank"] <= 3
 
 
-@pytest.mark.parametrize("model", ["suasion", "fbic"])
+@pytest.mark.parametrize("model", ["suasion-1", "suasion-2", "fbic"])
 def test_one_year_window_equals_full_tensor(model: str) -> None:
     from suasion.leverage.engine import leverage_tensor, year_tensor
     from suasion.panel import load_panel

@@ -34,7 +34,7 @@ def test_concentration_discounts_spread_dependence() -> None:
 
 def test_symmetric_trade_gives_no_leverage() -> None:
     panel = make_panel(["AAA", "BBB"], [2000], flows={"exports": {("AAA", "BBB"): 50.0, ("BBB", "AAA"): 50.0}})
-    t = leverage_tensor(panel, "suasion")
+    t = leverage_tensor(panel, "suasion-1")
     assert t.score[0, 0, 1] == pytest.approx(0.0)
     assert t.score[0, 1, 0] == pytest.approx(0.0)
 
@@ -43,7 +43,7 @@ def test_asymmetric_trade_by_hand() -> None:
     # AAA (GDP 10000) exports 100 to BBB (GDP 200); BBB exports 10 to AAA.
     panel = make_panel(["AAA", "BBB"], [2000], flows={"exports": {("AAA", "BBB"): 100.0, ("BBB", "AAA"): 10.0}},
                        monadic={"gdp": {"AAA": 10000.0, "BBB": 200.0}})
-    t = leverage_tensor(panel, "suasion")
+    t = leverage_tensor(panel, "suasion-1")
     g = lambda x: x / (x + 0.15)
     # supply: B depends on A fully for imports (x = 100/200); A on B fully too (x = 10/10000)
     supply = max(0.0, g(100 / 200) - g(10 / 10000))
@@ -71,7 +71,7 @@ def test_scores_bounded_and_contributions_sum(exports, arms, gdp) -> None:
     monadic = dict(panel.monadic, gdp=gdp)
     from dataclasses import replace
     panel = replace(panel, values=values, monadic=monadic)
-    t = leverage_tensor(panel, "suasion")
+    t = leverage_tensor(panel, "suasion-1")
     off = ~np.eye(4, dtype=bool)
     s = t.score[:, off]
     assert np.all((s >= 0) & (s <= 1))
@@ -122,7 +122,7 @@ def test_troops_channel_and_flags() -> None:
     panel = make_panel(["USA", "DEU", "FRA"], [2010, 2011], flows={"us_troops": {("USA", "DEU"): 5000.0}},
                        monadic={"milper": {"DEU": 100.0}}, carried={"us_troops": {("USA", "DEU"): 2009}},
                        missing={"oda": [("USA", "DEU")]})
-    t = leverage_tensor(panel, "suasion")
+    t = leverage_tensor(panel, "suasion-1")
     c = t.channels.index("troops")
     x = 5000 / 100_000
     assert t.contributions[c, 1, 0, 1] == pytest.approx(W["troops"] * x / (x + 0.05))

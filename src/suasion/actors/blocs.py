@@ -26,6 +26,8 @@ never intra-bloc flows; that aggregation is done by the leverage engine from :fu
 
 from __future__ import annotations
 
+import datetime
+
 import csv
 from dataclasses import dataclass
 from functools import lru_cache
@@ -127,10 +129,18 @@ def bloc_members(bloc: str, year: int) -> frozenset[str]:
     code = _require_bloc(bloc)
     founded = _definitions()[code].founded
     year = int(year)
+    known_to = datetime.date.today().year
+    if year > known_to:
+        raise CoverageError(f"bloc membership is known up to {known_to}; {year} is in the future")
     if year < founded:
         raise CoverageError(f"bloc {code} ({_definitions()[code].name}) did not exist in {year}; "
                             f"it was founded in {founded}")
     return _members(code, year)
+
+
+def bloc_codes() -> tuple[str, ...]:
+    """The codes of every bloc suasion knows, in the order of its definitions file."""
+    return tuple(_definitions())
 
 
 def bloc_name(bloc: str) -> str:

@@ -1,7 +1,9 @@
-"""Query engines: one Ibis expression, run on DuckDB (default, one machine) or Spark (GDELT-sized data).
+"""Ibis backends for the event queries: Spark (GDELT-sized data) or DuckDB through Ibis.
 
-``connect("duckdb")`` opens an in-process DuckDB; ``connect("spark")`` starts (or reuses) a local Spark session,
-or uses the one you pass. The event table is the store's Parquet files, read by the engine itself.
+The default engine, ``duckdb``, runs plain SQL (:mod:`suasion.events.sql`) and imports nothing from here. The
+Ibis path is for other backends: ``connect("spark")`` starts (or reuses) a local Spark session, or uses the one
+you pass; ``connect("ibis")`` (or ``connect("duckdb")``) opens Ibis on an in-process DuckDB, the reference the
+SQL engine is tested against. The event table is the store's Parquet files, read by the engine itself.
 
 BigQuery: the same expressions run on GDELT's public tables, whose columns are GDELT's own names; map them to the
 canonical columns with :func:`gdelt_bigquery_table` (needs ``ibis-framework[bigquery]`` and Google credentials,
@@ -19,9 +21,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from suasion.events.errors import EventStoreError
+from suasion.events.errors import EventQueryError, EventStoreError
 
-ENGINES: tuple[str, ...] = ("duckdb", "spark")
+ENGINES: tuple[str, ...] = ("ibis", "duckdb", "spark")
 
 
 def spark_session(master: str = "local[*]", shuffle_partitions: int = 4, small: bool = False) -> Any:
@@ -47,10 +49,10 @@ def spark_session(master: str = "local[*]", shuffle_partitions: int = 4, small: 
 
 
 def connect(engine: str = "duckdb", session: Any = None) -> Any:
-    """An Ibis backend for ``engine`` (``duckdb`` or ``spark``)."""
+    """An Ibis backend for ``engine`` (``ibis`` or ``duckdb``: Ibis on DuckDB; ``spark``)."""
     import ibis
 
-    if engine == "duckdb":
+    if engine in ("ibis", "duckdb"):
         return ibis.duckdb.connect()
     if engine == "spark":
         try:
@@ -59,7 +61,7 @@ def connect(engine: str = "duckdb", session: Any = None) -> Any:
             raise EventStoreError(
                 f"the spark engine needs pyspark (pip install 'suasion[spark]'): {exc}"
             ) from None
-    raise ValueError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
+    raise EventQueryError(f"unknown engine {engine!r}; choose one of {', '.join(ENGINES)}")
 
 
 def events_table(con: Any, store: Any, dataset: str | None = None) -> Any:

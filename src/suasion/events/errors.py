@@ -13,8 +13,12 @@ class EventStoreError(SuasionError):
     """An event store that is missing, empty, or holds data that cannot be mixed in one query."""
 
 
+class EventQueryError(SuasionError, ValueError):
+    """A query parameter out of range or not a choice (frequency, metric, window, EWMA λ, date range...)."""
+
+
 class UnknownEventActorError(UnknownActorError):
     """An actor code in a query that is not a state code of the CAMEO/ISO3 table."""
 
 
-__all__ = ["EventFormatError", "EventStoreError", "UnknownEventActorError"]
+__all__ = ["EventFormatError", "EventQueryError", "EventStoreError", "UnknownEventActorError"]

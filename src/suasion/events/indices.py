@@ -32,7 +32,9 @@ from suasion.events.reference import (
     DEFENCE_CODE_PREFIXES,
     DEFENCE_GDELT_TYPES,
     DEFENCE_ICEWS_SECTORS,
+    POLECAT_SCHEME,
     QUAD_SCHEMES,
+    plover_quad,
     quad_table,
 )
 
@@ -89,6 +91,12 @@ def quad_expr(t: Any, scheme: str) -> Any:
     """QuadClass of each row under ``scheme`` from its CAMEO code (all schemes are prefix rules)."""
     import ibis
 
+    if scheme == POLECAT_SCHEME:  # PLOVER-coded rows: event_code is TYPE[:mode], the quad is the type's
+        kind = t.event_code.split(":")[0]
+        return ibis.cases(
+            *[(kind == name, ibis.literal(q, "int8")) for name, q in plover_quad().items()],
+            else_=ibis.null("int8"),
+        )
     if scheme not in QUAD_SCHEMES:
         raise ValueError(f"unknown QuadClass scheme {scheme!r}; choose one of {', '.join(QUAD_SCHEMES)}")
     table = quad_table(scheme)
@@ -189,7 +197,7 @@ def dyad_index_expr(
     wg = t.w * g
     agg = t.group_by(["period", "source", "target"]).aggregate(
         events=t.count(),
-        **{name: (t.quad == q).cast("int64").sum() for q, name in QUAD_COLUMNS.items()},
+        **{name: (t.quad == q).fill_null(False).cast("int64").sum() for q, name in QUAD_COLUMNS.items()},
         weight_sum=t.w.sum(),
         goldstein_sum=wg.sum(),
         coop=ibis.ifelse(g > 0, wg, 0.0).sum(),
@@ -253,7 +261,7 @@ def partners_expr(t: Any, actor: str, scheme: str = "gdelt", weight: str = "one"
     agg = t.group_by("partner").aggregate(
         events=t.count(),
         outgoing=(t.actor1_iso3 == actor).cast("int64").sum(),
-        **{name: (t.quad == q).cast("int64").sum() for q, name in QUAD_COLUMNS.items()},
+        **{name: (t.quad == q).fill_null(False).cast("int64").sum() for q, name in QUAD_COLUMNS.items()},
         weight_sum=t.w.sum(),
         goldstein_sum=wg.sum(),
         coop=ibis.ifelse(g > 0, wg, 0.0).sum(),

@@ -5,7 +5,11 @@ Layouts (see docs/events.md and the GDELT/ICEWS codebooks):
 * ``gdelt1_57``: GDELT 1.0 historical back-files, tab-separated, no header, 57 fields (no SOURCEURL);
 * ``gdelt1_58``: GDELT 1.0 daily files (from 2013-04-01), 58 fields, SOURCEURL last;
 * ``gdelt2_61``: GDELT 2.0 15-minute exports, 61 fields (each geo block gains ADM2Code);
-* ``icews_20``: ICEWS coded event data (Harvard Dataverse), tab-separated with a header, 20 columns.
+* ``icews_20``: ICEWS coded event data (Harvard Dataverse), tab-separated with a header, 20 columns;
+* ``polecat_40``: POLECAT (PLOVER-coded, ICEWS's successor), tab-separated, header, no quoting, 40 columns, as in
+  the 2024 rows (``Event Intensity``); ``polecat_40i``: the same with the older header name ``Intensity``.
+  No official POLECAT codebook was found (``../shared/data/events/polecat/POLECAT_format.md``), so the reader is
+  strict: the header must be one of these two, column for column; event types and quad codes must be PLOVER's.
 
 GDELT 1.0 files may mix 57- and 58-field rows, so the layout is decided per row.
 """
@@ -100,6 +104,28 @@ ICEWS_20_COLUMNS: tuple[str, ...] = (
     "Longitude",
 )
 
+POLECAT_40_COLUMNS: tuple[str, ...] = (
+    "Event ID", "Event Date", "Event Type", "Event Mode", "Event Intensity", "Quad Code", "Contexts",
+    "Actor Name", "Actor Country", "Actor COW", "Primary Actor Sector", "Actor Sectors", "Actor Title",
+    "Actor Name Raw", "Wikipedia Actor ID",
+    "Recipient Name", "Recipient Country", "Recipient COW", "Primary Recipient Sector", "Recipient Sectors",
+    "Recipient Title", "Recipient Name Raw", "Wikipedia Recipient ID",
+    "Placename", "City", "District", "Province", "Country", "Latitude", "Longitude", "GeoNames ID",
+    "Raw Placename", "Feature Type", "Source", "Publication Date", "Story People", "Story Organizations",
+    "Story Locations", "Language", "Version",
+)
+POLECAT_40I_COLUMNS: tuple[str, ...] = tuple("Intensity" if c == "Event Intensity" else c for c in POLECAT_40_COLUMNS)
+PLOVER_TYPES: tuple[str, ...] = (
+    "AGREE", "CONSULT", "SUPPORT", "CONCEDE", "COOPERATE", "AID", "RETREAT", "REQUEST", "ACCUSE", "REJECT",
+    "THREATEN", "PROTEST", "SANCTION", "MOBILIZE", "COERCE", "ASSAULT",
+)
+QUAD_CODES: tuple[str, ...] = ("VERBAL COOPERATION", "MATERIAL COOPERATION", "VERBAL CONFLICT", "MATERIAL CONFLICT")
+
+
+def _enum(values: tuple[str, ...]) -> str:
+    return "ENUM(" + ", ".join("'" + v + "'" for v in values) + ")"
+
+
 # typed columns: DuckDB rejects (with file line) any row whose value does not cast; "required" ones may not be empty
 _GDELT_TYPES = {
     "GLOBALEVENTID": "BIGINT",
@@ -117,6 +143,14 @@ _GDELT_TYPES = {
 _GDELT_REQUIRED = ("GLOBALEVENTID", "SQLDATE", "EventRootCode", "DATEADDED")
 _ICEWS_TYPES = {"Event ID": "BIGINT", "Event Date": "DATE", "Intensity": "DOUBLE"}
 _ICEWS_REQUIRED = ("Event ID", "Event Date", "CAMEO Code")
+_POLECAT_TYPES = {
+    "Event Date": "DATE",
+    "Event Type": _enum(PLOVER_TYPES),
+    "Event Intensity": "DOUBLE",
+    "Intensity": "DOUBLE",
+    "Quad Code": _enum(QUAD_CODES),
+}
+_POLECAT_REQUIRED = ("Event ID", "Event Date", "Event Type", "Quad Code")
 
 
 @dataclass(frozen=True)
@@ -124,7 +158,7 @@ class Layout:
     """One physical layout: its columns, typed columns, required columns, date format and header."""
 
     name: str
-    dataset: str  # gdelt1 | gdelt2 | icews: Goldstein and QuadClass schemes follow the dataset
+    dataset: str  # gdelt1 | gdelt2 | icews | polecat: score and QuadClass schemes follow the dataset
     columns: tuple[str, ...]
     types: dict[str, str]
     required: tuple[str, ...]
@@ -152,6 +186,16 @@ LAYOUTS: dict[str, Layout] = {
     "icews_20": Layout(
         "icews_20", "icews", ICEWS_20_COLUMNS, _ICEWS_TYPES, _ICEWS_REQUIRED, "%Y-%m-%d", True
     ),
+    "polecat_40": Layout(
+        "polecat_40", "polecat", POLECAT_40_COLUMNS, _POLECAT_TYPES, _POLECAT_REQUIRED, "%Y-%m-%d", True
+    ),
+    "polecat_40i": Layout(
+        "polecat_40i", "polecat", POLECAT_40I_COLUMNS, _POLECAT_TYPES, _POLECAT_REQUIRED, "%Y-%m-%d", True
+    ),
+}
+#: missing-value spellings per dataset (ICEWS: empty or NA; POLECAT: None, NA or empty)
+NULL_STRINGS: dict[str, tuple[str, ...]] = {
+    "gdelt1": ("",), "gdelt2": ("",), "icews": ("", "NA"), "polecat": ("", "None", "NA"),
 }
 
 #: ``--format`` value -> the layouts a file in that format may contain (first = most common)
@@ -159,6 +203,7 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "gdelt1": ("gdelt1_58", "gdelt1_57"),
     "gdelt2": ("gdelt2_61",),
     "icews": ("icews_20",),
+    "polecat": ("polecat_40", "polecat_40i"),
 }
 
 
@@ -182,6 +227,25 @@ def sniff_line(line: bytes) -> Sniffed:
     first = tabs[0].strip().strip('"')
     if n_tab == 20 and first == "Event ID":
         return Sniffed("icews_20", True, "20 tab-separated columns with the ICEWS header")
+    if first == "Event ID" and tabs[1:3] == ["Event Date", "Event Type"]:
+        names = tuple(t.strip() for t in tabs)
+        for name in ("polecat_40", "polecat_40i"):
+            if names == LAYOUTS[name].columns:
+                return Sniffed(name, True, f"{n_tab} tab-separated columns with the POLECAT header")
+        extra = [c for c in names if c not in POLECAT_40_COLUMNS and c != "Intensity"]
+        missing = [c for c in POLECAT_40_COLUMNS if c not in names and c != "Event Intensity"]
+        detail = "; ".join(
+            part
+            for part in (
+                f"extra columns {', '.join(extra)}" if extra else "",
+                f"missing {', '.join(missing)}" if missing else "",
+                "the known columns in another order" if not extra and not missing else "",
+            )
+            if part
+        )
+        return Sniffed(
+            None, True, f"a POLECAT-like header that matches no supported POLECAT layout ({detail})"
+        )
     if n_tab > 1:
         header = first.upper() == "GLOBALEVENTID"
         for name in ("gdelt1_57", "gdelt1_58", "gdelt2_61"):

@@ -18,6 +18,7 @@ sectors, ``source_url`` the Story ID, and ``quad_class`` follows the ``icews`` s
 from __future__ import annotations
 
 import gzip
+import re
 import shutil
 import tempfile
 import zipfile
@@ -29,7 +30,16 @@ from pathlib import Path
 from typing import Any
 
 from suasion.events.errors import EventFormatError
-from suasion.events.layouts import FORMATS, LAYOUTS, Layout, Sniffed, format_of_layout, sniff_line
+from suasion.events.layouts import (
+    FORMATS,
+    LAYOUTS,
+    NULL_STRINGS,
+    QUAD_CODES,
+    Layout,
+    Sniffed,
+    format_of_layout,
+    sniff_line,
+)
 
 CANONICAL_COLUMNS: tuple[str, ...] = (
     "dataset",
@@ -140,6 +150,17 @@ def first_line(path: str | Path) -> bytes:
         raise EventFormatError(str(path), f"cannot read (truncated or corrupt file: {exc})") from None
 
 
+def open_content(path: str | Path) -> Any:
+    """A binary file object over a file's event text: plain, gunzipped, or a GDELT .zip's single member."""
+    path = Path(path)
+    if _is_zip(path):
+        member = _zip_member(path)
+        return zipfile.ZipFile(path).open(member)
+    if _is_gzip(path):
+        return gzip.open(path, "rb")
+    return open(path, "rb")
+
+
 def uncompressed_size(path: str | Path) -> int:
     """Bytes of event text in a plain, gzipped (ISIZE trailer, modulo 4 GiB) or zipped file, for progress."""
     path = Path(path)
@@ -206,13 +227,18 @@ def _lit(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def read_csv_sql(path: Path, layout: Layout, header: bool, rejects: str) -> str:
-    """DuckDB ``read_csv`` call with the layout's explicit schema, storing rejected rows with their line."""
+def read_csv_sql(path: Path | list[Path], layout: Layout, header: bool, rejects: str) -> str:
+    """DuckDB ``read_csv`` call with the layout's explicit schema, storing rejected rows with their line.
+
+    ``path`` may be a list of files of the same layout (read in one scan; ``{rejects}_scans`` maps each
+    rejected row's ``file_id`` to its file)."""
+    paths = path if isinstance(path, list) else [path]
+    files = "[" + ", ".join(_lit(str(p)) for p in paths) + "]"
     columns = "{" + ", ".join(f"{_lit(c)}: {_lit(t)}" for c, t in layout.duckdb_columns().items()) + "}"
     force = "[" + ", ".join(_lit(c) for c in layout.required) + "]"
-    nullstr = "['', 'NA']" if layout.dataset == "icews" else "['']"
+    nullstr = "[" + ", ".join(_lit(v) for v in NULL_STRINGS[layout.dataset]) + "]"
     return (
-        f"read_csv({_lit(str(path))}, delim='\\t', quote='', escape='', header={str(header).lower()}, "
+        f"read_csv({files}, delim='\\t', quote='', escape='', header={str(header).lower()}, "
         f"auto_detect=false, columns={columns}, dateformat={_lit(layout.date_format)}, "
         f"force_not_null={force}, nullstr={nullstr}, store_rejects=true, "
         f"rejects_table={_lit(rejects + '_errors')}, rejects_scan={_lit(rejects + '_scans')}, "
@@ -248,6 +274,8 @@ FROM {relation} AS r
 LEFT JOIN _cameo_iso3 AS c1 ON c1.code = r."Actor1CountryCode"
 LEFT JOIN _cameo_iso3 AS c2 ON c2.code = r."Actor2CountryCode"
 """
+    if layout.dataset == "polecat":
+        return _polecat_select(layout, relation, f)
     quad = (
         'CASE left(r."CAMEO Code", 2) '
         + " ".join(f"WHEN {_lit(root)} THEN {q}" for root, q in _root_quads("icews").items())
@@ -271,6 +299,49 @@ LEFT JOIN _icews_iso3 AS c2 ON c2.name = r."Target Country"
 """
 
 
+def _single_cow(column: str) -> str:
+    """The one COW code of a POLECAT ``"; "`` list (``None`` placeholders dropped), NULL when there are several."""
+    codes = f"list_distinct(list_filter(string_split(coalesce({_q(column)}, ''), '; '), lambda x: x NOT IN ('', 'None', 'NA')))"
+    return f"CASE WHEN len({codes}) = 1 THEN {codes}[1] END"
+
+
+def _polecat_select(layout: Layout, relation: str, source_file: str) -> str:
+    """Canonical columns of POLECAT rows (see docs/events.md, "POLECAT"):
+
+    actors are the ``Actor``/``Recipient`` entities; their state is the one distinct COW code of the slot
+    (``"; "`` lists of several countries map to no state, so the event counts in no dyad); ``event_code`` is
+    ``TYPE`` or ``TYPE:mode``; ``goldstein`` holds the PLOVER ``Event Intensity`` (not a Goldstein value: a query
+    covers one dataset, so scales never mix); ``event_id`` is a 63-bit hash of the text Event ID;
+    ``source_url`` the Event ID's story part (before the first ``_``), as ICEWS's Story ID.
+    """
+    intensity = "Event Intensity" if "Event Intensity" in layout.columns else "Intensity"
+    quad = "CASE r.\"Quad Code\" " + " ".join(
+        f"WHEN {_lit(code)} THEN {i}" for i, code in enumerate(QUAD_CODES, start=1)
+    ) + " END"
+    return f"""
+SELECT 'polecat' AS dataset, {_lit(layout.name)} AS layout,
+  CAST(hash(r."Event ID") >> 1 AS BIGINT) AS event_id, r."Event Date" AS day,
+  strftime(r."Event Date", '%Y-%m') AS month,
+  r."Actor Name" AS actor1_code, r."Actor Name" AS actor1_name, r."Actor Country" AS actor1_country,
+  c1.iso3 AS actor1_iso3, r."Actor Sectors" AS actor1_types,
+  r."Recipient Name" AS actor2_code, r."Recipient Name" AS actor2_name, r."Recipient Country" AS actor2_country,
+  c2.iso3 AS actor2_iso3, r."Recipient Sectors" AS actor2_types,
+  CAST(NULL AS TINYINT) AS is_root,
+  CAST(r."Event Type" AS VARCHAR) || CASE WHEN r."Event Mode" IS NULL THEN '' ELSE ':' || r."Event Mode" END
+    AS event_code,
+  CAST(r."Event Type" AS VARCHAR) AS event_base_code, CAST(r."Event Type" AS VARCHAR) AS event_root_code,
+  CAST({quad} AS TINYINT) AS quad_class, r.{_q(intensity)} AS goldstein,
+  CAST(NULL AS INTEGER) AS num_mentions, CAST(NULL AS INTEGER) AS num_sources,
+  CAST(NULL AS INTEGER) AS num_articles, CAST(NULL AS DOUBLE) AS avg_tone, r."Country" AS action_country,
+  CAST(r."Publication Date" AS VARCHAR) AS date_added, split_part(r."Event ID", '_', 1) AS source_url,
+  {source_file} AS source_file
+FROM (SELECT *, {_single_cow("Actor COW")} AS _actor_cow, {_single_cow("Recipient COW")} AS _recipient_cow
+      FROM {relation}) AS r
+LEFT JOIN _polecat_cow AS c1 ON c1.code = r._actor_cow
+LEFT JOIN _polecat_cow AS c2 ON c2.code = r._recipient_cow
+"""
+
+
 def _root_quads(scheme: str) -> dict[str, int]:
     from suasion.events.reference import quad_table
 
@@ -284,16 +355,16 @@ def register_reference_tables(con: Any) -> None:
     a few dozen rows and would otherwise flip the first join and build its hash table from the whole event
     file (memory growing with the file, spilling, and ~2x slower).
     """
-    import pyarrow as pa
+    from suasion.events.reference import cameo_to_iso3, cow_to_iso3, icews_country_to_iso3
 
     con.execute("SET disabled_optimizers = 'build_side_probe_side'")
-
-    from suasion.events.reference import cameo_to_iso3, icews_country_to_iso3
-
-    cameo = cameo_to_iso3()
-    icews = icews_country_to_iso3()
-    con.register("_cameo_iso3", pa.table({"code": list(cameo), "iso3": list(cameo.values())}))
-    con.register("_icews_iso3", pa.table({"name": list(icews), "iso3": list(icews.values())}))
+    for table, key, mapping in (
+        ("_cameo_iso3", "code", cameo_to_iso3()),
+        ("_icews_iso3", "name", icews_country_to_iso3()),
+        ("_polecat_cow", "code", cow_to_iso3()),
+    ):
+        values = ", ".join(f"({_lit(k)}, {_lit(v)})" for k, v in mapping.items())
+        con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM (VALUES {values}) AS v({key}, iso3)")
 
 
 # ---------------------------------------------------------------------------------------------- slow path
@@ -303,10 +374,10 @@ def _check_fields(fields: list[str], layout: Layout) -> str | None:
     """Why ``fields`` is not a valid row of ``layout`` (None if it is)."""
     if len(fields) != layout.n_fields:
         return f"{len(fields)} fields, expected {layout.n_fields} ({layout.name})"
-    nulls = {"", "NA"} if layout.dataset == "icews" else {""}
+    nulls = set(NULL_STRINGS[layout.dataset])
     for i, name in enumerate(layout.columns):
         value = fields[i]
-        if name in layout.required and value == "":
+        if name in layout.required and value in nulls:
             return f"column {name!r} is empty"
         kind = layout.types.get(name)
         if kind is None or value in nulls:
@@ -318,6 +389,8 @@ def _check_fields(fields: list[str], layout: Layout) -> str | None:
                 float(value)
             elif kind == "DATE":
                 datetime.strptime(value, layout.date_format)
+            elif kind.startswith("ENUM(") and value not in (allowed := re.findall(r"'([^']*)'", kind)):
+                return f"column {name!r}: {value[:40]!r} is not one of {', '.join(allowed)}"
         except ValueError:
             return f"column {name!r}: {value[:40]!r} is not a valid {kind.lower()}"
     return None
@@ -334,7 +407,7 @@ def _salvage_layout(fields: list[str], primary: Layout) -> Layout | None:
 
 def _typed_view_sql(layout: Layout, relation: str) -> str:
     """Cast an all-VARCHAR relation to the layout's types (values were checked by :func:`_check_fields`)."""
-    nulls = "('', 'NA')" if layout.dataset == "icews" else "('')"
+    nulls = "(" + ", ".join(_lit(v) for v in NULL_STRINGS[layout.dataset]) + ")"
     parts = []
     for name in layout.columns:
         col = _q(name)

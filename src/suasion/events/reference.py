@@ -32,7 +32,11 @@ QUAD_NAMES: dict[int, str] = {
 }
 GOLDSTEIN_SCHEMES: tuple[str, ...] = ("gdelt", "icews")
 #: the Goldstein and QuadClass schemes that belong to each dataset
-DATASET_SCHEME: dict[str, str] = {"gdelt1": "gdelt", "gdelt2": "gdelt", "icews": "icews"}
+DATASET_SCHEME: dict[str, str] = {"gdelt1": "gdelt", "gdelt2": "gdelt", "icews": "icews", "polecat": "polecat"}
+#: the QuadClass scheme of PLOVER-coded data: the quad of each PLOVER event type (POLECAT's own ``Quad Code``)
+POLECAT_SCHEME = "polecat"
+#: COW codes POLECAT uses for states whose COW code ended (as bennotkin/fcv-prediction@122fc198 maps them)
+POLECAT_COW_OVERRIDES: dict[str, str] = {"817": "VNM"}
 
 #: CAMEO code prefixes of defence-diplomacy events (reference §14): military appeals and intents, visits and
 #: meetings, negotiation, agreements, military cooperation, intelligence sharing, peacekeeping, easing sanctions,
@@ -137,6 +141,44 @@ def icews_country_to_iso3() -> dict[str, str]:
 def actor_types() -> dict[str, str]:
     """CAMEO actor type (role) code -> label (manual Table 3.1 and GDELT additions)."""
     return {r["code"]: r["label"] for r in _rows("actor_types.csv")}
+
+
+@cache
+def plover_types() -> list[dict[str, str]]:
+    """PLOVER event types and modes: quad class and code, intensity and its source, CAMEO roots (approximate).
+
+    Built from the PLOVER manual (2024-02, 2023-09), the NGEC-2025 codebook and POLECAT rows by
+    ``data/build_plover.py``; provenance in ``src/suasion/data/NOTICE``.
+    """
+    return _rows("plover_types.csv")
+
+
+@cache
+def plover_quad() -> dict[str, int]:
+    """PLOVER event type -> quad class (1 verbal coop, 2 material coop, 3 verbal conflict, 4 material conflict)."""
+    return {r["event_type"]: int(r["quad_class"]) for r in plover_types() if not r["mode"]}
+
+
+@cache
+def plover_intensity() -> dict[tuple[str, str], float]:
+    """(event type, mode or "") -> PLOVER conflict-cooperation score, where a source gives one."""
+    return {(r["event_type"], r["mode"]): float(r["intensity"]) for r in plover_types() if r["intensity"]}
+
+
+@cache
+def cow_to_iso3() -> dict[str, str]:
+    """COW state number (as text) -> ISO3 of its current spell (suasion.actors' code spells), plus
+    :data:`POLECAT_COW_OVERRIDES`; codes of states that ended without a successor are absent."""
+    from importlib import resources as res
+
+    latest: dict[str, tuple[int, str]] = {}
+    with res.files("suasion.actors").joinpath("data", "code_spells.csv").open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            if r["scheme"] == "cown" and r["iso3"]:
+                first = int(r["first_year"] or 0)
+                if r["code"] not in latest or first > latest[r["code"]][0]:
+                    latest[r["code"]] = (first, r["iso3"])
+    return {code: iso3 for code, (_, iso3) in latest.items()} | POLECAT_COW_OVERRIDES
 
 
 def resolve_state(code: str) -> str:

@@ -2,12 +2,13 @@
 
 Layout of a store directory::
 
-    ledger.json                              one entry per ingested file: SHA-256, rows per layout, skipped
+    ledger.json                              one entry per ingested file: SHA-256 of its content, rows per layout, skipped
                                              rows, de-duplication applied and removed, Parquet files written
     events/<dataset>/<YYYY-MM>/<tag>_<i>.parquet   canonical columns (see suasion.events.readers)
     .staging/                                work area of a running ingest (removed at the end)
 
-Guarantees: ingesting a file whose SHA-256 is in the ledger adds nothing (idempotence); an ingest is
+Guarantees: ingesting a file whose content is in the ledger adds nothing (idempotence). The content is the
+decompressed event text, so the same export as ``.zip``, ``.gz`` or plain text is one entry; an ingest is
 all-or-nothing: every file is first written to ``.staging``, and only when all files have been read without a
 fatal error are the Parquet files moved into ``events/`` and the ledger replaced (atomic rename). A failed or
 interrupted ingest leaves the store as it was. One writer at a time (a lock file guards it).
@@ -30,14 +31,16 @@ from pathlib import Path
 from typing import Any
 
 from suasion.events.dedup import dedup_sql, parse_rules
-from suasion.events.errors import EventStoreError
+from suasion.events.errors import EventFormatError, EventStoreError
 from suasion.events.readers import (
     STREAM_BATCH_ROWS,
     FileReport,
     detect_layout,
+    open_content,
     register_reference_tables,
     stage_file,
     staged_files,
+    uncompressed_size,
     write_partitioned,
 )
 
@@ -51,12 +54,16 @@ def default_store_path() -> Path:
     return data_home() / "events"
 
 
-def file_sha256(path: Path) -> str:
+def content_sha256(path: Path) -> str:
+    """SHA-256 of a file's event text: the decompressed bytes of a .gz or of a .zip's single member."""
     digest = hashlib.sha256()
-    with open(path, "rb") as fh:
+    with open_content(path) as fh:
         while chunk := fh.read(1 << 22):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+file_sha256 = content_sha256  # the older name
 
 
 class EventStore:
@@ -82,8 +89,8 @@ class EventStore:
             json.dump({"version": 1, "files": entries}, fh, indent=1)
         os.replace(tmp, self.ledger_path)
 
-    def parquet_files(self) -> list[Path]:
-        return sorted((self.root / "events").glob("*/*/*.parquet"))
+    def parquet_files(self, dataset: str | None = None) -> list[Path]:
+        return sorted((self.root / "events").glob(f"{dataset or '*'}/*/*.parquet"))
 
     def parquet_glob(self, dataset: str | None = None) -> str:
         return str(self.root / "events" / (dataset or "*") / "*" / "*.parquet")
@@ -197,7 +204,7 @@ class EventStore:
         with self._exclusive_workdir() as staging:
             ledger = self.ledger()
             known = {e["sha256"]: e for e in ledger}
-            sizes = {e.get("size") for e in ledger}
+            sizes = {e.get("content_size", e.get("size")) for e in ledger}
             con = duckdb.connect()
             con.execute("SET preserve_insertion_order = false")
             # bounded memory whatever the file size: DuckDB streams the CSV and spills to the staging area
@@ -209,8 +216,9 @@ class EventStore:
             for index, path in enumerate(files):
                 started = time.perf_counter()
                 detect_layout(path, fmt)  # wrong --format or unreadable file: fail before anything else
-                size = path.stat().st_size if path.exists() else -1
-                digest = file_sha256(path) if size in sizes and path.exists() else None
+                size = path.stat().st_size
+                content_size = uncompressed_size(path)
+                digest = content_sha256(path) if content_size in sizes else None
                 if digest is not None and (digest in known or digest in seen_now):
                     reports.append(
                         FileReport(
@@ -221,7 +229,7 @@ class EventStore:
                         )
                     )
                     continue
-                hasher = _BackgroundHash(path) if digest is None and path.exists() else None
+                hasher = _BackgroundHash(path) if digest is None else None
                 tag = f"{uuid.uuid4().hex[:10]}{index}"
                 out = staging / tag
                 report = _with_progress(
@@ -247,7 +255,9 @@ class EventStore:
                 report.seconds = time.perf_counter() - started
                 seen_now.add(digest)
                 reports.append(report)
-                new_entries.append({"sha256": digest, "out": str(out), "size": size, "report": report})
+                new_entries.append(
+                    {"sha256": digest, "out": str(out), "size": size, "content_size": content_size, "report": report}
+                )
             con.close()
             # commit: move the staged Parquet files into place, then swap the ledger
             for entry in new_entries:
@@ -265,6 +275,7 @@ class EventStore:
                         "name": Path(report.path).name,
                         "path": str(Path(report.path)),
                         "size": entry["size"],
+                        "content_size": entry["content_size"],
                         "format": report.format,
                         "layouts": report.layouts,
                         "rows_written": report.rows_written,
@@ -313,9 +324,10 @@ def _apply_dedup(con: Any, staged: Path, out: Path, tag: str, rules: list[str], 
 
 
 class _BackgroundHash:
-    """SHA-256 of a file computed in a thread while DuckDB reads it (hashlib releases the GIL)."""
+    """Content SHA-256 of a file computed in a thread while DuckDB reads it (hashlib and zlib release the GIL)."""
 
     def __init__(self, path: Path):
+        self._path = path
         self._value: str | None = None
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(path,), daemon=True)
@@ -323,14 +335,14 @@ class _BackgroundHash:
 
     def _run(self, path: Path) -> None:
         try:
-            self._value = file_sha256(path)
+            self._value = content_sha256(path)
         except BaseException as exc:  # noqa: BLE001 - re-raised in result()
             self._error = exc
 
     def result(self) -> str:
         self._thread.join()
         if self._error is not None:
-            raise self._error
+            raise EventFormatError(str(self._path), f"cannot read (truncated or corrupt file: {self._error})")
         assert self._value is not None
         return self._value
 

@@ -6,7 +6,7 @@ the result cached, so queries for one target or one source are slices of it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -22,6 +22,7 @@ from suasion.leverage.inputs import (
 )
 from suasion.leverage.model import (
     DEFAULT_MODEL,
+    MODELS,
     ChannelSpec,
     SuasionModel,
     combine,
@@ -30,7 +31,8 @@ from suasion.leverage.model import (
 )
 from suasion.panel.store import Panel
 
-MODEL_NAMES = ("suasion", "fbic")
+#: What ``model=`` accepts: "suasion" is the current default version (suasion-2).
+MODEL_NAMES = ("suasion", "suasion-2", "suasion-1", "fbic")
 
 
 class UnknownModelError(SuasionError, ValueError):
@@ -60,6 +62,7 @@ class LeverageTensor:
     observed_year: np.ndarray
     weights: np.ndarray
     parts: dict[str, np.ndarray]
+    inputs: ModelInputs | None = None
 
     def index(self, actor: str) -> int:
         try:
@@ -69,17 +72,49 @@ class LeverageTensor:
 
 
 def resolve_model(model: str, panel: Panel) -> SuasionModel | str:
-    """``"suasion"`` (the current version, plus the panel's user channels) or ``"fbic"``."""
-    key = str(model).lower()
+    """``"suasion"`` (the current version, suasion-2), ``"suasion-2"`` or ``"suasion-1"`` (plus the
+    panel's user channels), or ``"fbic"``."""
+    return resolve_model_with(model, panel.channel_meta)
+
+
+def resolve_model_with(model: str, channel_meta: dict[str, dict]) -> SuasionModel | str:
+    """:func:`resolve_model` from channel metadata alone (user channels are those marked ``user``)."""
+    key = str(model).strip().lower()
     if key == "fbic":
         return "fbic"
-    if key in ("suasion", DEFAULT_MODEL.version):
-        extra = tuple(
-            ChannelSpec(name, float(meta.get("weight") or 0.1), user_channel_kappa(meta.get("scale")),
-                        meta.get("description") or name, meta.get("description") or "user channel")
-            for name, meta in panel.channel_meta.items() if meta.get("user"))
-        return DEFAULT_MODEL.with_channels(extra) if extra else DEFAULT_MODEL
-    raise UnknownModelError(f"unknown model {model!r}; models: {', '.join(MODEL_NAMES)}")
+    base = DEFAULT_MODEL if key == "suasion" else MODELS.get(key)
+    if base is None:
+        raise UnknownModelError(f"unknown model {model!r}; models: {', '.join(MODEL_NAMES)}")
+    extra = tuple(
+        ChannelSpec(name, float(meta.get("weight") or 0.1), user_channel_kappa(meta.get("scale")),
+                    meta.get("description") or name, meta.get("description") or "user channel", "user")
+        for name, meta in channel_meta.items() if meta.get("user"))
+    if not extra:
+        return base
+    # user channels keep their own weight next to the model's (renormalised to sum to 1)
+    scaled = tuple(replace(c, weight=c.weight / sum(x.weight for x in base.channels)) for c in base.channels)
+    return replace(base, channels=scaled + extra)
+
+
+def drop_stale_inputs(inputs: ModelInputs, max_carry: int | None) -> ModelInputs:
+    """Treat inputs carried forward more than ``max_carry`` years as missing.
+
+    A cell whose data come from more than ``max_carry`` years before the year it is used in
+    counts as missing (no flow, flagged missing), so it neither adds leverage nor dilutes the
+    shares of other sources.
+    """
+    if max_carry is None:
+        return inputs
+    if max_carry < 0:
+        raise SuasionError(f"max_carry must be >= 0, got {max_carry}")
+    years = inputs.years.astype(np.int64)[:, None, None]
+    channels = {}
+    for name, ch in inputs.channels.items():
+        oy = ch.observed_year.astype(np.int64)
+        stale = (oy >= 0) & (years - oy > max_carry)
+        flows = np.where(stale, np.nan, ch.flows)
+        channels[name] = replace(ch, flows=flows, observed_year=np.where(stale, -1, ch.observed_year).astype(np.int16))
+    return replace(inputs, channels=channels)
 
 
 def _valid(exists: np.ndarray) -> np.ndarray:
@@ -106,7 +141,7 @@ def suasion_tensor(inputs: ModelInputs, model: SuasionModel) -> LeverageTensor:
     score[~valid] = np.nan
     labels = {c.name: c.label for c in model.channels}
     return LeverageTensor("suasion", model.version, inputs.actors, inputs.years, inputs.exists, names,
-                          labels, score, contributions, observed, weights, {"dependence": deps})
+                          labels, score, contributions, observed, weights, {"dependence": deps}, inputs)
 
 
 def _trailing_mean_existing(values: np.ndarray, valid: np.ndarray, count: np.ndarray, window: int = 3
@@ -123,9 +158,9 @@ def _trailing_mean_existing(values: np.ndarray, valid: np.ndarray, count: np.nda
 def fbic_tensor(inputs: ModelInputs) -> LeverageTensor:
     """FBIC (:mod:`suasion.leverage.fbic`) rebuilt from the panel with the release's constants.
 
-    Bandwidth: shared IGOs, ln trade, alliance index and ln arms stock, mean-equalised with the
-    release's frozen multipliers (diplomatic representation and trade agreements are zero: no
-    public source); dependence: aid, trade and arms-stock ratios in percent. Both averaged over
+    Bandwidth: diplomatic representation (mean of both directions), shared IGOs, the
+    trade-agreement index, ln trade, alliance index and ln arms stock, mean-equalised with the
+    release's frozen multipliers; dependence: aid, trade and arms-stock ratios in percent. Both averaged over
     three years, weighted, scaled by the release maxima.
     """
     ch = inputs.channels
@@ -142,9 +177,10 @@ def fbic_tensor(inputs: ModelInputs) -> LeverageTensor:
     trade = sym("trade")
     stock = np.nan_to_num(ch["arms_stock"].flows, nan=0.0)
     aid = np.nan_to_num(ch["aid"].flows, nan=0.0)
-    zero = np.zeros_like(trade)
+    lor = np.clip(np.nan_to_num(ch["lor"].flows, nan=0.0), 0.0, 1.0)
     bandwidth_raw = {
-        "lor": zero, "igo": sym_max("igo"), "tradeagree": zero, "trade": np.log1p(trade),
+        "lor": (lor + np.swapaxes(lor, -1, -2)) / 2.0, "igo": sym_max("igo"),
+        "tradeagree": sym_max("tradeagree"), "trade": np.log1p(trade),
         "alliance": sym_max("alliance"), "armsimpstock": np.log1p(stock + np.swapaxes(stock, -1, -2)),
     }
 
@@ -171,13 +207,13 @@ def fbic_tensor(inputs: ModelInputs) -> LeverageTensor:
     contributions = np.stack([np.nan_to_num(parts.fbic * parts.channel_shares[k], nan=0.0) * valid
                               for k in names])
     observed = np.stack([ch["aid"].observed_year, ch["trade"].observed_year, ch["arms_stock"].observed_year,
-                         np.full_like(ch["igo"].observed_year, -1)])
+                         ch["lor"].observed_year])
     labels = {"aid": "development aid", "trade": "trade", "arms": "arms transfers",
               "diplomacy": "diplomacy, IGOs and alliances"}
     weights = np.array([sum(fbic_mod.DEPENDENCE_WEIGHTS[p] for p in fbic_mod.CHANNEL_PARTS[k][1])
                         + sum(fbic_mod.BANDWIDTH_WEIGHTS[p] for p in fbic_mod.CHANNEL_PARTS[k][0])
                         for k in names]) / 2.0
-    return LeverageTensor("fbic", c.release, inputs.actors, inputs.years, inputs.exists, names, labels,
+    return LeverageTensor("fbic", f"fbic rebuilt from the panel ({c.release} constants)", inputs.actors, inputs.years, inputs.exists, names, labels,
                           score, contributions, observed, weights,
                           {"bandwidth_parts": np.stack([parts.bandwidth_parts[k] for k in fbic_mod.BANDWIDTH_WEIGHTS]),
                            "dependence_parts": np.stack([parts.dependence_parts[k] for k in fbic_mod.DEPENDENCE_WEIGHTS])})
@@ -234,24 +270,84 @@ def panel_window(panel: Panel, first_year: int, last_year: int) -> Panel:
     return sub
 
 
-def year_tensor(panel: Panel, year: int, model: str = "suasion", blocs: tuple[str, ...] = ()
-                ) -> tuple[LeverageTensor, int]:
+def slice_years(inputs: ModelInputs, start: int, stop: int | None = None) -> ModelInputs:
+    """The inputs of years ``start:stop`` (positions): trailing sums were taken before, so a
+    year's inputs do not depend on the years cut away."""
+    part = slice(start, stop)
+    channels = {name: replace(ch, flows=ch.flows[part], observed_year=ch.observed_year[part],
+                              scale=None if ch.scale is None else ch.scale[part])
+                for name, ch in inputs.channels.items()}
+    return replace(inputs, years=inputs.years[part], exists=inputs.exists[part], channels=channels)
+
+
+_YEAR_INPUTS: dict[tuple, tuple[Panel, ModelInputs, SuasionModel]] = {}
+
+
+def year_inputs(panel: Panel, year: int, model: str = "suasion", max_carry: int | None = None
+                ) -> tuple[ModelInputs, SuasionModel]:
+    """The suasion model's inputs for one year (states only), read from the years it needs (cached)."""
+    key = (id(panel), int(year), str(model).lower(), max_carry)
+    hit = _YEAR_INPUTS.get(key)
+    if hit is not None and hit[0] is panel:
+        return hit[1], hit[2]
+    resolved = resolve_model(model, panel)
+    if resolved == "fbic":
+        raise SuasionError("year_inputs is for the suasion models; FBIC averages over three years")
+    sub = panel_window(panel, first_year_needed(panel, int(year), model), int(year))
+    inputs = slice_years(drop_stale_inputs(suasion_inputs(sub, resolved), max_carry), -1)
+    if len(_YEAR_INPUTS) >= _CACHE_SIZE:
+        _YEAR_INPUTS.pop(next(iter(_YEAR_INPUTS)))
+    _YEAR_INPUTS[key] = (panel, inputs, resolved)
+    return inputs, resolved
+
+
+def year_tensor(panel: Panel, year: int, model: str = "suasion", blocs: tuple[str, ...] = (),
+                max_carry: int | None = None, cache: bool = True) -> tuple[LeverageTensor, int]:
     """The tensor for the years a query about ``year`` needs, and the index of ``year`` in it.
 
-    Scores and flags for ``year`` equal those of the full tensor; computing only the window
-    keeps one-year queries fast and small.
+    Scores and flags for ``year`` equal those of the full tensor. The suasion models compute
+    their inputs over the years their trailing windows need and the model over ``year`` alone;
+    FBIC, whose moving averages are taken after the indicators, computes the window.
+    ``cache=False`` computes without keeping the result (one-off bloc rows).
     """
     panel.year_index(int(year))
-    kind = "fbic" if resolve_model(model, panel) == "fbic" else "suasion"
+    if str(model).strip().lower() == "fbic":
+        sub = panel_window(panel, first_year_needed(panel, int(year), model), int(year))
+        return leverage_tensor(sub, model, blocs, max_carry), len(sub.years) - 1
+    key = (id(panel), int(year), str(model).lower(), tuple(blocs), max_carry, "year")
+    hit = _CACHE.get(key)
+    if hit is not None and hit[0] is panel:
+        return hit[1], 0
+    inputs, resolved = year_inputs(panel, year, model, max_carry)
+    if blocs:
+        masks = bloc_masks(tuple(blocs), inputs.actors, inputs.years)
+        try:
+            inputs = collapse_blocs(inputs, masks)
+        except ValueError as exc:
+            raise SuasionError(f"{exc}; use blocs that do not share members") from None
+    result = suasion_tensor(inputs, resolved)
+    if cache:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = (panel, result)
+    return result, 0
+
+
+def first_year_needed(panel: Panel, year: int, model: str) -> int:
+    """The first panel year a one-year query of ``model`` reads (its longest trailing window)."""
+    kind = "fbic" if str(model).strip().lower() == "fbic" else "suasion"
     history = HISTORY_YEARS[kind]
-    first = int(panel.years[0]) if history is None else max(int(panel.years[0]), int(year) - history)
-    sub = panel_window(panel, first, int(year))
-    return leverage_tensor(sub, model, blocs), len(sub.years) - 1
+    return int(panel.years[0]) if history is None else max(int(panel.years[0]), int(year) - history)
 
 
-def leverage_tensor(panel: Panel, model: str = "suasion", blocs: tuple[str, ...] = ()) -> LeverageTensor:
-    """The full leverage tensor of ``model`` over ``panel``, with ``blocs`` as extra actors (cached)."""
-    key = (id(panel), str(model).lower(), tuple(blocs))
+def leverage_tensor(panel: Panel, model: str = "suasion", blocs: tuple[str, ...] = (),
+                    max_carry: int | None = None) -> LeverageTensor:
+    """The full leverage tensor of ``model`` over ``panel``, with ``blocs`` as extra actors (cached).
+
+    ``max_carry``: inputs carried forward more than this many years count as missing
+    (:func:`drop_stale_inputs`).
+    """
+    key = (id(panel), str(model).lower(), tuple(blocs), max_carry)
     hit = _CACHE.get(key)
     if hit is not None and hit[0] is panel:
         return hit[1]
@@ -260,6 +356,7 @@ def leverage_tensor(panel: Panel, model: str = "suasion", blocs: tuple[str, ...]
         inputs = fbic_inputs(panel)
     else:
         inputs = suasion_inputs(panel, resolved)
+    inputs = drop_stale_inputs(inputs, max_carry)
     if blocs:
         masks = bloc_masks(tuple(blocs), inputs.actors, inputs.years)
         try:

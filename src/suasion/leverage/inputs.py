@@ -91,31 +91,65 @@ def alliance_strength(panel: Panel) -> tuple[np.ndarray, np.ndarray]:
 
 _SCALE_KAPPA = {"gdp": 0.05, "milex": 0.10, "count": 1.0, "none": 1.0}
 
-#: The panel channels each model channel is built from (for coverage questions).
+#: The panel channels each model channel is built from (for coverage questions and flags).
 PANEL_CHANNELS_OF: dict[str, tuple[str, ...]] = {
     "trade_market": ("exports",), "trade_supply": ("exports",), "aid": ("oda",), "finance": ("oof",),
     "arms": ("arms_tiv",), "alliance": ("atop_defense",), "defence_cooperation": ("dca",),
     "exercises": ("exercises",), "troops": ("us_troops",),
+    "trade_agreements": ("pta_count",), "remittances": ("remittances",), "diaspora": ("migrants",),
+    "training": ("us_training",), "diplomacy": ("diplomatic_rep",),
     # FBIC channels
-    "trade": ("exports",), "diplomacy": ("igo_shared", "atop_defense"),
+    "trade": ("exports",),
 }
+
+#: suasion-2's finance channel reads the debt stock first and official lending where it is unknown.
+PANEL_CHANNELS_OF_V2: dict[str, tuple[str, ...]] = {**PANEL_CHANNELS_OF, "finance": ("china_debt", "oof")}
+
+
+def panel_channels_of(model: SuasionModel | str, channel: str) -> tuple[str, ...]:
+    """The panel channels a model channel reads (a user channel reads itself)."""
+    table = PANEL_CHANNELS_OF_V2 if getattr(model, "version", "") != "suasion-1" else PANEL_CHANNELS_OF
+    return table.get(channel, (channel,))
+
+
+def _channel(panel: Panel, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Values and observed years of a panel channel; all missing if this panel lacks it."""
+    if name in panel.values:
+        return panel.values[name], panel.observed_year[name]
+    shape = (len(panel.years), len(panel.actors), len(panel.actors))
+    return np.full(shape, np.nan), np.full(shape, -1, dtype=np.int16)
 
 
 def suasion_inputs(panel: Panel, model: SuasionModel) -> ModelInputs:
-    """Flow matrices, scales and flags of every channel of ``model`` (bundled and user channels)."""
+    """Flow matrices, scales and flags of every channel of ``model`` (bundled and user channels).
+
+    The channel definitions (flow, scale, why the target depends on the source) are in
+    :mod:`suasion.leverage.model` and docs/methods.md; suasion-1 and suasion-2 share those
+    they have in common except ``finance`` (suasion-1: yearly official lending; suasion-2: the
+    debt stock, or official lending over 5 years where the stock is unknown).
+    """
     v, oy = panel.values, panel.observed_year
     m, my = panel.monadic, panel.monadic_year
     gdp, milex, cinc, milper = m["gdp"], m["milex"], m["cinc"], m["milper"]
+    population = m["population"]
     channels: dict[str, ChannelInput] = {}
+    wanted = set(model.names)
 
     def add(name: str, flows: np.ndarray, scale: np.ndarray | None, *years: np.ndarray) -> None:
-        if name in model.names:
+        if name in wanted:
             channels[name] = ChannelInput(flows, scale, combine_years(*years))
 
     add("trade_market", _t(v["exports"]), gdp, _t(oy["exports"]), _receiver(my["gdp"]))
     add("trade_supply", v["exports"], gdp, oy["exports"], _receiver(my["gdp"]))
     add("aid", v["oda"], gdp, oy["oda"], _receiver(my["gdp"]))
-    add("finance", v["oof"], gdp, oy["oof"], _receiver(my["gdp"]))
+    if model.version == "suasion-1":
+        add("finance", v["oof"], gdp, oy["oof"], _receiver(my["gdp"]))
+    elif "finance" in wanted:
+        debt, debt_year = _channel(panel, "china_debt")
+        lending = trailing_sum(v["oof"], 5)
+        known = ~np.isnan(debt)
+        add("finance", np.where(known, debt, lending), gdp, np.where(known, debt_year, oy["oof"]),
+            _receiver(my["gdp"]))
     add("arms", trailing_sum(v["arms_tiv"], 5), 5.0 * milex, oy["arms_tiv"], _receiver(my["milex"]))
     strength, strength_year = alliance_strength(panel)
     add("alliance", strength * cinc[:, :, None], _relative_capability_scale(strength, cinc), strength_year,
@@ -129,8 +163,24 @@ def suasion_inputs(panel: Panel, model: SuasionModel) -> ModelInputs:
     add("exercises", exercise_count * cinc[:, :, None], _relative_capability_scale(exercise_count, cinc),
         oy["exercises"], _sender(my["cinc"]), _receiver(my["cinc"]))
     add("troops", v["us_troops"], 1000.0 * milper, oy["us_troops"], _receiver(my["milper"]))
+    if wanted & {"trade_agreements", "remittances", "diaspora", "training", "diplomacy"}:
+        count, count_year = _channel(panel, "pta_count")
+        depth, _ = _channel(panel, "pta_depth")
+        ties = np.where(count > 0, (1.0 + np.nan_to_num(depth, nan=0.0)) / 8.0, np.where(np.isnan(count), np.nan, 0.0))
+        add("trade_agreements", ties * gdp[:, :, None], _relative_capability_scale(ties, gdp), count_year,
+            _sender(my["gdp"]), _receiver(my["gdp"]))
+        remit, remit_year = _channel(panel, "remittances")
+        add("remittances", remit, gdp, remit_year, _receiver(my["gdp"]))
+        migrants, migrants_year = _channel(panel, "migrants")
+        add("diaspora", migrants, population, migrants_year, _receiver(my["population"]))
+        trained, trained_year = _channel(panel, "us_training")
+        add("training", trained, 1000.0 * milper, trained_year, _receiver(my["milper"]))
+        rep, rep_year = _channel(panel, "diplomatic_rep")
+        rep = np.clip(rep, 0.0, 1.0)
+        add("diplomacy", rep * cinc[:, :, None], _relative_capability_scale(rep, cinc), rep_year,
+            _sender(my["cinc"]), _receiver(my["cinc"]))
     for name, meta in panel.channel_meta.items():
-        if meta.get("user") and name in model.names:
+        if meta.get("user") and name in wanted:
             scale_name = meta.get("scale") or "count"
             if scale_name in ("gdp", "milex"):
                 add(name, v[name], m[scale_name], oy[name], _receiver(my[scale_name]))
@@ -140,7 +190,8 @@ def suasion_inputs(panel: Panel, model: SuasionModel) -> ModelInputs:
 
 
 def _relative_capability_scale(ties: np.ndarray, cinc: np.ndarray) -> np.ndarray:
-    """Receiver scale that makes exposure the ties weighted by the partners' relative capability.
+    """Receiver scale that makes exposure the ties weighted by the partners' relative capability
+    (CINC; for trade agreements, GDP).
 
     Exposure ``x[b] = sum_a n[a, b] * cinc[a] / (cinc[a] + cinc[b])``: each tie (a pledge of
     strength ``n``, an agreement, an exercise) counts by how much stronger the partner is than
@@ -189,14 +240,18 @@ def fbic_inputs(panel: Panel) -> ModelInputs:
 
     ``trade`` (exports, USD m, scale GDP), ``arms_stock`` (TIV stock, scale military stock),
     ``aid`` (ODA, scale GDP) add up over bloc members; ``alliance`` (the release's alliance
-    index) and ``igo`` (shared IGOs times :data:`IGO_WEIGHT_PER_SHARED`) take the members'
-    maximum. Diplomatic representation and trade agreements have no public source: the FBIC
-    model counts them as zero and flags the diplomacy channel accordingly.
+    index), ``igo`` (shared IGOs times :data:`IGO_WEIGHT_PER_SHARED`), ``lor`` (diplomatic
+    representation of source in target on the release's 0-1 scale; DDR and Lowy) and
+    ``tradeagree`` (the release's trade-agreement index from DESTA/WTO) take the members'
+    maximum. A panel without the diplomacy or trade-agreement channels gives zeros there, flagged
+    missing.
     """
     v, oy = panel.values, panel.observed_year
     m, my = panel.monadic, panel.monadic_year
     alliance = (75 * np.fmax(v["atop_defense"], v["atop_offense"]) + 5 * v["atop_neutral"]
                 + 5 * v["atop_nonagg"] + 1 * v["atop_consul"])
+    lor, lor_year = _channel(panel, "diplomatic_rep")
+    agree, agree_year = _channel(panel, "pta_fbic_index")
     channels = {
         "trade": ChannelInput(v["exports"], m["gdp"],
                               combine_years(oy["exports"], _t(oy["exports"]), _receiver(my["gdp"]))),
@@ -206,6 +261,8 @@ def fbic_inputs(panel: Panel) -> ModelInputs:
         "alliance": ChannelInput(alliance, None, oy["atop_defense"], aggregate="max"),
         "igo": ChannelInput(IGO_WEIGHT_PER_SHARED * v["igo_shared"], None, oy["igo_shared"],
                             aggregate="max"),
+        "lor": ChannelInput(lor, None, lor_year, aggregate="max"),
+        "tradeagree": ChannelInput(agree, None, agree_year, aggregate="max"),
     }
     return ModelInputs(tuple(panel.actors), np.asarray(panel.years), np.asarray(panel.exists), channels)
 

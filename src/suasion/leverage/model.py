@@ -22,7 +22,11 @@ Leverage of ``a`` over ``b`` counts ``b``'s dependence on ``a`` net of ``a``'s d
     L[a, b]   = sum_c w_c * N_c[a, b],     sum_c w_c = 1     ->  L in [0, 1]
 
 The contribution of channel ``c`` is ``w_c * N_c[a, b]``; contributions add up to the score.
-Weights and half-saturation constants are frozen per model version (:data:`SUASION_1`).
+Weights and half-saturation constants are frozen per model version: :data:`SUASION_1` (nine
+channels, hand-set constants) and :data:`SUASION_2` (fourteen channels with people, money,
+diplomacy, trade agreements and training; equal weights; each ``kappa`` the median exposure of
+receivers with a positive inflow, 2000-2020; docs/methods.md states every channel's direction,
+scale and reason).
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class ChannelSpec:
     half_saturation: float
     label: str
     description: str
+    domain: str = ""
 
 
 @dataclass(frozen=True)
@@ -101,8 +106,54 @@ SUASION_1 = SuasionModel(
     ),
 )
 
-MODELS: dict[str, SuasionModel] = {SUASION_1.version: SUASION_1}
-DEFAULT_MODEL = SUASION_1
+#: suasion-2 (docs/methods.md, "The suasion model, version suasion-2"): equal weights; kappa =
+#: median exposure of receivers with a positive inflow, 2000-2020, bundled panel of release 0.2
+#: (computed by scripts/freeze_suasion2.py, frozen here; later data releases do not move them).
+SUASION_2_KAPPA: dict[str, float] = {
+    "trade_market": 0.15, "trade_supply": 0.15, "trade_agreements": 1.0, "aid": 0.02, "finance": 0.02,
+    "remittances": 0.02, "diaspora": 0.01, "arms": 0.1, "alliance": 0.5, "defence_cooperation": 1.0,
+    "exercises": 2.0, "training": 0.001, "troops": 0.05, "diplomacy": 1.0,
+}
+
+SUASION_2 = SuasionModel(
+    version="suasion-2",
+    channels=tuple(ChannelSpec(name, 1.0, SUASION_2_KAPPA[name], label, description, domain)
+                   for name, label, description, domain in (
+        ("trade_market", "market access",
+         "target's goods exports to the source (IMF DOTS, COW before); exposure = exports / GDP", "economy"),
+        ("trade_supply", "trade preferences",
+         "target's goods imports from the source; exposure = imports / GDP", "economy"),
+        ("trade_agreements", "a trade agreement",
+         "trade agreement in force, (1 + DESTA depth) x source GDP; exposure weighted by relative economic size",
+         "economy"),
+        ("aid", "development aid", "ODA received from the source; exposure = ODA / GDP", "economy"),
+        ("finance", "official finance and debt",
+         "debt owed to the source (China), or its official lending over 5 years; exposure = debt / GDP",
+         "economy"),
+        ("remittances", "remittance corridors and work visas",
+         "remittances sent from the source to the target; exposure = remittances / GDP", "people"),
+        ("diaspora", "work visas and residence",
+         "target's emigrants living in the source; exposure = emigrants / population", "people"),
+        ("arms", "arms sales and co-production",
+         "TIV delivered over the last 5 years; exposure = TIV / (5 x military expenditure)", "security"),
+        ("alliance", "alliance commitment",
+         "ATOP pledges weighted by the ally's capability; exposure = pledge x relative capability", "security"),
+        ("defence_cooperation", "defence cooperation agreement",
+         "DCAs in force, partners weighted by capability", "security"),
+        ("exercises", "training and exercises",
+         "exercises held together over the last 3 years, partners weighted by capability", "security"),
+        ("training", "a training programme",
+         "target's military personnel trained by the source (US only); exposure = trainees / personnel",
+         "security"),
+        ("troops", "basing and security guarantee",
+         "source's troops stationed in the target (US only); exposure = troops / personnel", "security"),
+        ("diplomacy", "a diplomatic upgrade",
+         "diplomatic representation of the source in the target (0-1) weighted by capability", "diplomacy"),
+    )),
+)
+
+MODELS: dict[str, SuasionModel] = {SUASION_1.version: SUASION_1, SUASION_2.version: SUASION_2}
+DEFAULT_MODEL = SUASION_2
 
 
 def exposure_weight(exposure: np.ndarray, half_saturation: float) -> np.ndarray:

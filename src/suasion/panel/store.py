@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
@@ -63,6 +64,7 @@ class Panel:
     monadic_year: dict[str, np.ndarray]
     channel_meta: dict[str, dict]
     provenance: pd.DataFrame
+    basis: dict[str, np.ndarray] = field(default_factory=dict)
     _actor_pos: dict[str, int] = field(default_factory=dict, repr=False, compare=False)
 
     def year_index(self, year: int) -> int:
@@ -116,14 +118,23 @@ class Panel:
 # writing
 
 
-def _atomic_write_table(table: Any, path: Path) -> None:
+def _atomic_write_table(table: Any, path: Path, row_group_sizes: list[int] | None = None) -> None:
+    """Write a Parquet file atomically; ``row_group_sizes`` splits ``table`` into row groups."""
     import pyarrow.parquet as pq
 
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
-        pq.write_table(table, tmp, compression="zstd", compression_level=9, use_dictionary=True)
+        options = {"compression": "zstd", "compression_level": 9, "use_dictionary": True}
+        if row_group_sizes:
+            with pq.ParquetWriter(tmp, table.schema, **options) as writer:
+                start = 0
+                for size in row_group_sizes:
+                    writer.write_table(table.slice(start, size), row_group_size=max(size, 1))
+                    start += size
+        else:
+            pq.write_table(table, tmp, **options)
         os.chmod(tmp, 0o644)  # mkstemp creates 0600; these are shareable data files
         os.replace(tmp, path)
     except BaseException:
@@ -171,7 +182,9 @@ def write_panel(out_dir: Path, *, actors: list[str] | tuple[str, ...], years: np
         columns[f"{name}_year"] = pa.array(oy, mask=missing, type=pa.int16())
     sizes: dict[str, int] = {}
     path = out_dir / "dyads.parquet"
-    _atomic_write_table(pa.table(columns), path)
+    # rows are sorted by year: one row group per year lets a query read only the years it needs
+    per_year = np.bincount(t_idx, minlength=len(years))
+    _atomic_write_table(pa.table(columns), path, row_group_sizes=per_year[per_year > 0].tolist())
     sizes[path.name] = path.stat().st_size
 
     m_t, m_a = np.nonzero(exists)
@@ -229,47 +242,147 @@ def _codes(column: Any, lookup: pd.Index) -> np.ndarray:
     return np.concatenate(out) if out else np.zeros(0, dtype=np.int64)
 
 
-def _read_panel_files(path: Path) -> Panel:
+@dataclass(frozen=True)
+class PanelFiles:
+    """What a panel folder holds, read from the files' metadata only (no data pages).
+
+    ``observed`` maps each dyadic channel to a bool array over ``years``: True where some cell of
+    that year is observed (from the Parquet statistics of the year's row group). It is exact when
+    the dyad file has one row group per year (as :func:`write_panel` writes it) and ``None``
+    otherwise.
+    """
+
+    path: Path
+    years: np.ndarray
+    actors: tuple[str, ...]
+    year_groups: dict[int, list[int]]
+    observed: dict[str, np.ndarray] | None
+
+
+@lru_cache(maxsize=4)
+def panel_files(path: str | Path = DEFAULT_PANEL_DIR) -> PanelFiles:
+    """Years, actors and per-year row groups of the panel at ``path`` (cached)."""
     import pyarrow.parquet as pq
 
     path = Path(path)
     for name in ("dyads.parquet", "monadic.parquet", "states.parquet", "provenance.csv"):
         if not (path / name).is_file():
             raise SuasionError(f"{path}: panel file {name} is missing (build it with `suasion data build`)")
-    states = pq.read_table(path / "states.parquet").to_pandas()
-    actors = tuple(sorted(states["iso3"].astype(str)))
-    lookup = pd.Index(actors)
-    dyads = pq.read_table(path / "dyads.parquet")
-    monadic_t = pq.read_table(path / "monadic.parquet")
-    year_col = dyads.column("year").to_numpy()
-    m_years = monadic_t.column("year").to_numpy()
-    first = int(min(year_col.min(initial=9999), m_years.min(initial=9999)))
-    last = int(max(year_col.max(initial=0), m_years.max(initial=0)))
+    states = pq.read_table(path / "states.parquet", columns=["iso3"]).column("iso3").to_pylist()
+    meta = pq.ParquetFile(path / "dyads.parquet").metadata
+    names = meta.schema.names
+    year_pos = names.index("year")
+    groups: dict[int, list[int]] = {}
+    per_group: list[tuple[int, int]] = []
+    for g in range(meta.num_row_groups):
+        stats = meta.row_group(g).column(year_pos).statistics
+        if stats is None or not stats.has_min_max:
+            per_group = []
+            break
+        per_group.append((int(stats.min), int(stats.max)))
+    m_years = pq.read_table(path / "monadic.parquet", columns=["year"]).column("year").to_numpy()
+    first, last = int(m_years.min()), int(m_years.max())
+    if per_group:
+        first = min(first, min(lo for lo, _ in per_group))
+        last = max(last, max(hi for _, hi in per_group))
     years = np.arange(first, last + 1, dtype=np.int64)
-    n_y, n_a = len(years), len(actors)
+    observed: dict[str, np.ndarray] | None = None
+    one_year_groups = bool(per_group) and all(lo == hi for lo, hi in per_group)
+    if per_group:
+        for g, (lo, hi) in enumerate(per_group):
+            for y in range(lo, hi + 1):
+                groups.setdefault(y, []).append(g)
+    if one_year_groups:
+        observed = {}
+        for name in CHANNEL_NAMES:
+            col = f"{name}_year"
+            if col not in names:
+                continue
+            pos = names.index(col)
+            seen = np.zeros(len(years), dtype=bool)
+            for g, (lo, _) in enumerate(per_group):
+                stats = meta.row_group(g).column(pos).statistics
+                if stats is not None and stats.has_min_max and int(stats.max) == lo:
+                    seen[lo - first] = True
+            observed[name] = seen
+    return PanelFiles(path, years, tuple(sorted(map(str, states))), groups, observed)
 
-    src = _codes(dyads.column("source"), lookup)
-    tgt = _codes(dyads.column("target"), lookup)
+
+def _read_panel_files(path: Path, years: tuple[int, int] | None = None,
+                      channels: tuple[str, ...] | None = None) -> Panel:
+    """Read the panel at ``path`` into dense arrays: all of it, or only ``years`` (first, last)
+    and only ``channels`` (the others are left out of the panel)."""
+    import pyarrow.parquet as pq
+
+    files = panel_files(path)
+    path = files.path
+    first, last = int(files.years[0]), int(files.years[-1])
+    if years is not None:
+        lo, hi = int(years[0]), int(years[1])
+        if lo > hi or hi < first or lo > last:
+            raise CoverageError(f"years {lo}–{hi} are outside the panel ({first}–{last})")
+        first, last = max(first, lo), min(last, hi)
+    wanted = CHANNEL_NAMES if channels is None else tuple(c for c in CHANNEL_NAMES if c in set(channels))
+    states = pq.read_table(path / "states.parquet").to_pandas()
+    actors = files.actors
+    lookup = pd.Index(actors)
+    dyad_file = pq.ParquetFile(path / "dyads.parquet")
+    present = set(dyad_file.schema_arrow.names)
+    whole = first == int(files.years[0]) and last == int(files.years[-1])
+    groups: list[int] | None = None
+    if files.year_groups and not whole:
+        groups = sorted({g for y in range(first, last + 1) for g in files.year_groups.get(y, [])})
+    keep = None
+    exact = whole or (groups is not None and files.observed is not None)  # one row group per year
+
+    def read(columns: list[str]):  # one channel at a time keeps the decoded columns small
+        table = (dyad_file.read_row_groups(groups, columns=columns) if groups is not None
+                 else dyad_file.read(columns=columns))
+        return table if keep is None else table.filter(keep)
+
+    if not exact:
+        import pyarrow.compute as pc
+
+        years_read = read(["year"]).column("year")
+        keep = pc.and_(pc.greater_equal(years_read, first), pc.less_equal(years_read, last))
+    keys = read(["source", "target", "year"])
+    year_col = keys.column("year").to_numpy()
+    years_arr = np.arange(first, last + 1, dtype=np.int64)
+    n_y, n_a = len(years_arr), len(actors)
+
+    src = _codes(keys.column("source"), lookup)
+    tgt = _codes(keys.column("target"), lookup)
     flat = ((year_col.astype(np.int64) - first) * n_a + src) * n_a + tgt
+    del keys, src, tgt, year_col
     values: dict[str, np.ndarray] = {}
     observed: dict[str, np.ndarray] = {}
-    present = set(dyads.column_names)
-    for name in CHANNEL_NAMES:
+    basis: dict[str, np.ndarray] = {}
+    for name in wanted:
         v = np.full(n_y * n_a * n_a, np.nan)
         oy = np.full(n_y * n_a * n_a, -1, dtype=np.int16)
         if name in present:
-            col = dyads.column(name).to_numpy()  # nulls -> NaN
-            ycol = dyads.column(f"{name}_year").fill_null(-1).to_numpy()
-            v[flat] = col
-            oy[flat] = ycol
+            has_basis = f"{name}_basis" in present
+            part = read([name, f"{name}_year"] + ([f"{name}_basis"] if has_basis else []))
+            v[flat] = part.column(name).to_numpy()  # nulls -> NaN
+            oy[flat] = part.column(f"{name}_year").fill_null(-1).to_numpy()
+            if has_basis:
+                b = np.full(n_y * n_a * n_a, -1, dtype=np.int8)
+                b[flat] = part.column(f"{name}_basis").fill_null(-1).to_numpy()
+                b = b.reshape(n_y, n_a, n_a)
+                b.setflags(write=False)
+                basis[name] = b
+            del part
         v = v.reshape(n_y, n_a, n_a)
         oy = oy.reshape(n_y, n_a, n_a)
         v.setflags(write=False)
         oy.setflags(write=False)
         values[name], observed[name] = v, oy
 
-    m_idx = _codes(monadic_t.column("iso3"), lookup)
-    m_flat = (m_years.astype(np.int64) - first) * n_a + m_idx
+    monadic_t = pq.read_table(path / "monadic.parquet")
+    m_years = monadic_t.column("year").to_numpy().astype(np.int64)
+    m_keep = (m_years >= first) & (m_years <= last)
+    m_idx = _codes(monadic_t.column("iso3"), lookup)[m_keep]
+    m_flat = (m_years[m_keep] - first) * n_a + m_idx
     exists = np.zeros(n_y * n_a, dtype=bool)
     exists[m_flat] = True
     exists = exists.reshape(n_y, n_a)
@@ -280,8 +393,8 @@ def _read_panel_files(path: Path) -> Panel:
         v = np.full(n_y * n_a, np.nan)
         oy = np.full(n_y * n_a, -1, dtype=np.int16)
         if name in monadic_t.column_names:
-            v[m_flat] = monadic_t.column(name).to_numpy()
-            oy[m_flat] = monadic_t.column(f"{name}_year").fill_null(-1).to_numpy()
+            v[m_flat] = monadic_t.column(name).to_numpy()[m_keep]
+            oy[m_flat] = monadic_t.column(f"{name}_year").fill_null(-1).to_numpy()[m_keep]
         v, oy = v.reshape(n_y, n_a), oy.reshape(n_y, n_a)
         v.setflags(write=False)
         oy.setflags(write=False)
@@ -291,12 +404,13 @@ def _read_panel_files(path: Path) -> Panel:
         c.name: {"unit": c.unit, "description": c.description, "source_id": c.source_id,
                  "symmetric": c.symmetric, "user": False, "scale": BUNDLED_SCALE.get(c.name),
                  "weight": None}
-        for c in DYADIC_CHANNELS
+        for c in DYADIC_CHANNELS if c.name in wanted
     }
     provenance = pd.read_csv(path / "provenance.csv", keep_default_na=False)
-    return Panel(actors=actors, years=years, channels=CHANNEL_NAMES, values=values,
+    del states
+    return Panel(actors=actors, years=years_arr, channels=wanted, values=values,
                  observed_year=observed, exists=exists, monadic=monadic, monadic_year=monadic_year,
-                 channel_meta=meta, provenance=provenance,
+                 channel_meta=meta, provenance=provenance, basis=basis,
                  _actor_pos={a: i for i, a in enumerate(actors)})
 
 
@@ -305,6 +419,21 @@ def user_channels_dir() -> Path:
     from suasion.config import data_home
 
     return data_home() / "channels"
+
+
+def user_channel_years() -> dict[str, np.ndarray]:
+    """The years each user channel has values for, read from its file's ``year`` column."""
+    import pyarrow.parquet as pq
+
+    folder = user_channels_dir()
+    if not folder.is_dir():
+        return {}
+    out = {}
+    for path in sorted(folder.glob("*.parquet")):
+        if path.name.startswith(".") or path.stem in CHANNELS_BY_NAME:
+            continue
+        out[path.stem] = np.unique(pq.read_table(path, columns=["year"]).column("year").to_numpy())
+    return out
 
 
 def _user_channel_signature() -> tuple:
@@ -320,13 +449,47 @@ def _user_channel_signature() -> tuple:
 
 
 @lru_cache(maxsize=4)
-def _cached_base(path: str) -> Panel:
-    return _read_panel_files(Path(path))
+def _cached_base(path: str, years: tuple[int, int] | None, channels: tuple[str, ...] | None) -> Panel:
+    return _read_panel_files(Path(path), years, channels)
 
 
-@lru_cache(maxsize=8)
-def _cached_with_users(path: str, folder: str, signature: tuple) -> Panel:
-    return _merge_user_channels(_cached_base(path), Path(folder))
+#: Panels with user channels, most recently used last (the base panels are cached by _cached_base).
+_WITH_USERS: OrderedDict[tuple, Panel] = OrderedDict()
+_WITH_USERS_SIZE = 8
+
+
+def _cached_with_users(path: str, years: tuple[int, int] | None, channels: tuple[str, ...] | None,
+                       folder: str, signature: tuple) -> Panel:
+    key = (path, years, channels, folder, signature)
+    hit = _WITH_USERS.get(key)
+    if hit is None:
+        hit = _merge_user_channels(_cached_base(path, years, channels), Path(folder))
+        _WITH_USERS[key] = hit
+        while len(_WITH_USERS) > _WITH_USERS_SIZE:
+            _WITH_USERS.popitem(last=False)
+    _WITH_USERS.move_to_end(key)
+    return hit
+
+
+def _user_meta(folder: Path, name: str) -> dict[str, Any]:
+    info: dict[str, Any] = {}
+    meta_path = folder / f"{name}.json"
+    if meta_path.is_file():
+        info = json.loads(meta_path.read_text(encoding="utf-8"))
+    scale = info.get("scale", "count")
+    return {"unit": info.get("unit", ""), "description": info.get("description", ""),
+            "source_id": "user", "symmetric": False, "user": True,
+            "scale": None if scale in (None, "none") else scale,
+            "weight": info.get("weight", 0.1), "marking": info.get("marking")}
+
+
+def user_channel_meta() -> dict[str, dict[str, Any]]:
+    """The metadata of every user channel (name -> unit, scale, weight, ...), from its files only."""
+    folder = user_channels_dir()
+    if not folder.is_dir():
+        return {}
+    return {p.stem: _user_meta(folder, p.stem) for p in sorted(folder.glob("*.parquet"))
+            if not p.name.startswith(".") and p.stem not in CHANNELS_BY_NAME}
 
 
 def _merge_user_channels(panel: Panel, folder: Path) -> Panel:
@@ -361,37 +524,46 @@ def _merge_user_channels(panel: Panel, folder: Path) -> Panel:
         v.setflags(write=False)
         oy.setflags(write=False)
         values[name], observed[name] = v, oy
-        info: dict[str, Any] = {}
-        meta_path = folder / f"{name}.json"
-        if meta_path.is_file():
-            info = json.loads(meta_path.read_text(encoding="utf-8"))
-        scale = info.get("scale", "count")
-        meta[name] = {"unit": info.get("unit", ""), "description": info.get("description", ""),
-                      "source_id": "user", "symmetric": False, "user": True,
-                      "scale": None if scale in (None, "none") else scale,
-                      "weight": info.get("weight", 0.1)}
+        meta[name] = _user_meta(folder, name)
         channels.append(name)
     return replace(panel, channels=tuple(channels), values=values, observed_year=observed,
                    channel_meta=meta)
 
 
-def load_panel(path: Path | None = None, *, user_channels: bool = True) -> Panel:
-    """Load the bundled panel (or one at ``path``) into dense arrays; cached per path.
+def load_panel(path: Path | None = None, *, user_channels: bool = True, years: tuple[int, int] | None = None,
+               channels: tuple[str, ...] | None = None) -> Panel:
+    """Load the bundled panel (or one at ``path``) into dense arrays; cached per argument set.
 
-    With ``user_channels=True`` the channels added by :func:`add_user_channel` are appended after
-    the bundled ones: observed where the user's file gives a value, missing elsewhere.
+    ``years=(first, last)`` reads only those years (one Parquet row group per year), and
+    ``channels`` only those bundled channels: a query about one year reads a few percent of
+    the file. With ``user_channels=True`` the channels added by :func:`add_user_channel` are
+    appended after the bundled ones: observed where the user's file gives a value, missing
+    elsewhere.
     """
     base = str(Path(path).resolve()) if path is not None else str(DEFAULT_PANEL_DIR)
+    span = None if years is None else (int(years[0]), int(years[1]))
+    wanted = None if channels is None else tuple(sorted(set(channels)))
     if not user_channels:
-        return _cached_base(base)
+        return _cached_base(base, span, wanted)
     folder = user_channels_dir()
-    return _cached_with_users(base, str(folder), _user_channel_signature())
+    return _cached_with_users(base, span, wanted, str(folder), _user_channel_signature())
+
+
+def cached_full_panel(path: Path | None = None) -> Panel | None:
+    """The whole panel (with user channels) if this process has already loaded it, else None.
+
+    Queries use it when it is there (a long-running server loads it once) and read only the
+    years they need from disk when it is not (a one-off command).
+    """
+    base = str(Path(path).resolve()) if path is not None else str(DEFAULT_PANEL_DIR)
+    return _WITH_USERS.get((base, None, None, str(user_channels_dir()), _user_channel_signature()))
 
 
 def clear_cache() -> None:
     """Forget cached panels (after rebuilding the bundled files)."""
     _cached_base.cache_clear()
-    _cached_with_users.cache_clear()
+    _WITH_USERS.clear()
+    panel_files.cache_clear()
 
 
 # ---------------------------------------------------------------------------------------------

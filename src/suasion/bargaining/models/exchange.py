@@ -130,6 +130,35 @@ def evaluate_exchanges(pairs: tuple[np.ndarray, ...], x: np.ndarray, y: np.ndarr
             "shift_p": dir_p * d_p, "shift_q": dir_q * d_q, "outcome_p": o[P], "outcome_q": o[Q]}
 
 
+def _execute_one(A: int, B: int, P: int, Q: int, x: np.ndarray, y: np.ndarray, s: np.ndarray, a: np.ndarray,
+                 o: np.ndarray, tot: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> dict[str, float]:
+    """:func:`evaluate_exchanges` for the one candidate being executed, in scalar arithmetic (the same
+    IEEE operations in the same order, so the same numbers, without NumPy's per-call overhead)."""
+    s_ap, s_aq, s_bp, s_bq = float(s[A, P]), float(s[A, Q]), float(s[B, P]), float(s[B, Q])
+    k_p, k_q = float(a[A, P]) / float(tot[P]), float(a[B, Q]) / float(tot[Q])
+    y_ap, y_bp, y_aq, y_bq = float(y[A, P]), float(y[B, P]), float(y[A, Q]), float(y[B, Q])
+    gap_p, gap_q = abs(y_bp - y_ap), abs(y_aq - y_bq)
+    ratio = (s_ap + s_bp) / (s_aq + s_bq)
+    d_p = gap_p * k_p
+    d_q = d_p * ratio
+    d_q_full = gap_q * k_q
+    if d_q > d_q_full:                                      # roles swap when B would overshoot
+        d_q = d_q_full
+        d_p = d_q / ratio
+        move_a, move_b = d_p / k_p, gap_q
+    else:
+        move_a, move_b = gap_p, d_q / k_q
+    cap_q, cap_p = abs(float(x[A, Q]) - float(o[Q])), abs(float(x[B, P]) - float(o[P]))
+    f = min(1.0, min(cap_q / d_q if d_q > 0 else 1.0, cap_p / d_p if d_p > 0 else 1.0))
+    d_p, d_q = d_p * f, d_q * f
+    move_a, move_b = move_a * f, move_b * f
+    dir_p = float(np.sign(y_bp - y_ap))
+    dir_q = float(np.sign(y_aq - y_bq))
+    return {"gain": s_aq * d_q - s_ap * d_p,
+            "a_from": y_ap, "a_to": min(max(y_ap + dir_p * move_a, float(lo[P])), float(hi[P])),
+            "b_from": y_bq, "b_to": min(max(y_bq + dir_q * move_b, float(lo[Q])), float(hi[Q]))}
+
+
 def candidate_exchanges(x: np.ndarray, y: np.ndarray, s: np.ndarray, a: np.ndarray, part: np.ndarray,
                         free: np.ndarray, lo: np.ndarray, hi: np.ndarray, min_gain: float = 1e-10
                         ) -> dict[str, np.ndarray]:
@@ -201,9 +230,9 @@ def exchange_rounds(x0: np.ndarray, s: np.ndarray, c: np.ndarray, part: np.ndarr
             # largest gain; ties (frequent with round positions) go to the first candidate, compared at
             # 1e-12 relative precision so that rounding noise cannot reorder them
             k = int(np.argmax(np.where(ok, np.round(gain, 12), -np.inf)))
-            one = evaluate_exchanges((A[k:k + 1], B[k:k + 1], P[k:k + 1], Q[k:k + 1]), x, y, s, a, o, tot, lo, hi)
-            ex = {"a": A[k], "b": B[k], "p": P[k], "q": Q[k], **{key: val[0] for key, val in one.items()}}
             p, q = int(P[k]), int(Q[k])
+            ex = {"a": A[k], "b": B[k], "p": P[k], "q": Q[k],
+                  **_execute_one(int(A[k]), int(B[k]), p, q, x, y, s, a, o, tot, lo, hi)}
             y[A[k], p] = ex["a_to"]
             y[B[k], q] = ex["b_to"]
             free[A[k], p] = False
