@@ -41,9 +41,15 @@ def test_who_can_move_the_target(case) -> None:
         assert row[0] == str(want["rank"])
         assert row[1].split()[0] == want["source"]
         assert row[2] == formats.score(want["score"])
-        s = sens.loc[want["source"]]
-        interval = f"{formats.score(s['score_low'])}–{formats.score(s['score_high'])}"
-        assert interval in row
+        if "share" in api:
+            assert row[3] == formats.percent(want["share"])
+        if want["source"] in sens.index:
+            s = sens.loc[want["source"]]
+            assert f"{formats.score(s['score_low'])}–{formats.score(s['score_high'])}" in row
+        else:       # blocs have no weight-sensitivity interval
+            assert row[4 if "share" in api else 3] == "–"
+        if "explanation" in api:
+            assert row[-1] == " ".join(str(want["explanation"]).split())
 
 
 def test_own_leverage_and_rank(case) -> None:
@@ -55,8 +61,11 @@ def test_own_leverage_and_rank(case) -> None:
     own = page.text("own")
     assert formats.score(score) in own
     if p in set(over["source"]):
-        rank = int(over.loc[over["source"] == p, "rank"].iloc[0])
-        assert f"rank {rank} of {len(over)}" in own
+        mine = over[over["source"] == p].iloc[0]
+        assert f"rank {int(mine['rank'])} of {len(over)}" in own
+        assert float(mine["score"]) == pytest.approx(score, rel=1e-12)   # the same answer both ways
+        if "share" in over:
+            assert f"{formats.percent(mine['share'])} of measured outside leverage" in own
     else:   # a bloc not listed among the target's sources: its place among them
         rank = int((over["score"] > score).sum()) + 1
         assert f"{formats.ordinal(rank)} if ranked among the {len(over)} states" in own
@@ -113,12 +122,17 @@ def test_forecast_table(eu_pak, scenario_path) -> None:
         assert row[2] == f"{formats.amount(want['low'])}–{formats.amount(want['high'])}"
 
 
-def test_leading_source_statement(case) -> None:
+def test_leading_state_statement(case) -> None:
     b, page = case
-    api = suasion.leverage_over(b.data.target, b.data.year).iloc[0]
+    api = suasion.leverage_over(b.data.target, b.data.year)
+    if "actor_type" in api:
+        api = api[api["actor_type"] == "state"]
+    api = api.iloc[0]
     first = page.text("key-points")
     assert suasion.actor_name(api["source"]) in first
     assert formats.score(api["score"]) in first
+    if "share" in api:
+        assert formats.percent(api["share"]) in first
 
 
 @pytest.mark.parametrize("name", BRIEFS + ["eu_tur_meeting", "pak_country"])

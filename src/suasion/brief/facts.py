@@ -11,7 +11,7 @@ show them; no prose is written by hand. A statement has
   (:mod:`suasion.brief.estimative`), never merged with the likelihood.
 
 Judgement words follow fixed rules on the numbers: the principal's own leverage is *the largest*
-at rank 1, *substantial* at half the leading source's score or more, *moderate* at a quarter or
+at rank 1, *substantial* at half the leading state's score or more, *moderate* at a quarter or
 more, *thin* below that.
 """
 
@@ -111,6 +111,20 @@ def _row(frame: Any, column: str, value: str) -> dict[str, Any] | None:
     return hit.iloc[0].to_dict() if len(hit) else None
 
 
+def states_only(frame: Any) -> Any:
+    """The state rows of a leverage frame (blocs are listed beside states; their members are counted
+    in them already)."""
+    if frame is None or "actor_type" not in frame:
+        return frame
+    return frame[frame["actor_type"] == "state"]
+
+
+def leader(data: BriefData) -> dict[str, Any] | None:
+    """The state with the most leverage over the target."""
+    states = states_only(data.movers)
+    return None if states is None or states.empty else states.iloc[0].to_dict()
+
+
 def channel_values(row: dict[str, Any]) -> dict[str, float]:
     """Channel contributions of a leverage row (the keys of its ``data_years``)."""
     return {c: float(row[c]) for c in row["data_years"]}
@@ -172,16 +186,15 @@ def issue(data: BriefData) -> str:
 
 
 def leader_statement(data: BriefData) -> Statement | None:
-    """Who holds the most leverage over the target."""
-    movers = data.movers
-    if movers is None or movers.empty:
+    """Which state holds the most leverage over the target."""
+    top = leader(data)
+    if top is None:
         return None
-    top = movers.iloc[0].to_dict()
     s, t = ref(top["source"], start=True), ref(data.target)
     channels = top_channels(channel_values(top))
     numbers = [formats.score(top["score"])]
-    text = f"{s} holds the most leverage over {t}: {formats.score(top['score'])}"
-    if "share" in top and top["share"] == top["share"] and top["share"] is not None:
+    text = f"{s} holds the most leverage over {t} of any state: {formats.score(top['score'])}"
+    if top.get("share") is not None and top["share"] == top["share"]:
         text += f", {formats.percent(top['share'])} of all measured outside leverage"
         numbers.append(formats.percent(top["share"]))
     if channels:
@@ -197,9 +210,11 @@ def leader_statement(data: BriefData) -> Statement | None:
                      confidence_sentence(channel_values(top), top["data_years"], data.year), numbers + nums)
 
 
-def own_judgement(own: dict[str, Any], top_score: float) -> str:
-    if own["rank"] == 1:
-        return "the largest"
+def own_judgement(own: dict[str, Any], top: dict[str, Any]) -> str:
+    """Fixed rule on the numbers (module docstring): compared with the leading state's score."""
+    top_score = float(top["score"])
+    if own["score"] >= top_score:
+        return "the largest of any state"
     if top_score > 0 and own["score"] >= SUBSTANTIAL * top_score:
         return "substantial"
     if top_score > 0 and own["score"] >= MODERATE * top_score:
@@ -209,17 +224,19 @@ def own_judgement(own: dict[str, Any], top_score: float) -> str:
 
 def own_statement(data: BriefData) -> Statement | None:
     """The principal's direct leverage, its rank and its trend."""
-    own, movers = data.own, data.movers
-    if own is None or movers is None or movers.empty:
+    own, top = data.own, leader(data)
+    if own is None or top is None:
         return None
     p, t = ref(data.principal, start=True), ref(data.target)
-    top = movers.iloc[0]
-    judgement = own_judgement(own, float(top["score"]))
+    judgement = own_judgement(own, top)
     place = f"rank {own['rank']} of {own['out_of']}" if own["listed"] else \
         f"{formats.ordinal(own['rank'])} if ranked among the {own['out_of']} states"
+    if own.get("share") is not None:
+        place += f", {formats.percent(own['share'])} of measured outside leverage"
     text = f"{possessive(p)} direct leverage over {t} is {judgement}: {formats.score(own['score'])} ({place})"
-    numbers = [formats.score(own["score"]), str(own["out_of"])]
-    if own["rank"] != 1:
+    numbers = [formats.score(own["score"]), str(own["out_of"])] + (
+        [formats.percent(own["share"])] if own.get("share") is not None else [])
+    if top["source"] != data.principal:
         text += f", against {formats.score(top['score'])} for {ref(top['source'])}"
         numbers.append(formats.score(top["score"]))
     text += "."
@@ -392,9 +409,10 @@ def reach_statement(data: BriefData) -> Statement | None:
 
 
 def trend_statement(data: BriefData) -> Statement | None:
-    if data.trends is None or data.movers is None or data.movers.empty:
+    top = leader(data)
+    if data.trends is None or top is None:
         return None
-    source = str(data.movers["source"].iloc[0])
+    source = str(top["source"])
     first, last = trend_ends(data.trends, source, data.target)
     if first is None or last is None or first[0] == last[0]:
         return None
@@ -452,14 +470,15 @@ def meeting_background(data: BriefData) -> list[str]:
                    f"{formats.score(row['leverage_from_principal'])}; {possessive(ref(b))} dependence on "
                    f"{ref(p)}: {formats.score(row['dependence_on_principal'])}; UN voting alignment "
                    f"{formats.ratio(row['alignment'])}.")
-    own, movers = data.own, data.movers
-    if own is not None and movers is not None and not movers.empty:
-        top = movers.iloc[0]
+    own, top = data.own, leader(data)
+    if own is not None and top is not None:
         place = f"rank {own['rank']} of {own['out_of']}" if own["listed"] else \
             f"{formats.ordinal(own['rank'])} if ranked among the {own['out_of']} states"
+        if own.get("share") is not None:
+            place += f", {formats.percent(own['share'])} of measured outside leverage"
         out.append(f"{possessive(ref(p, start=True))} direct leverage over {ref(data.target)}: "
-                   f"{formats.score(own['score'])} ({place}); the most is {possessive(ref(str(top['source'])))}, "
-                   f"{formats.score(top['score'])}.")
+                   f"{formats.score(own['score'])} ({place}); the most of any state is "
+                   f"{possessive(ref(str(top['source'])))}, {formats.score(top['score'])}.")
     first, last = trend_ends(data.broker_history, b, p)
     if first is not None and last is not None:
         out.append(f"{possessive(ref(b, start=True))} leverage over {ref(p)}: {formats.score(first[1])} in "

@@ -239,28 +239,27 @@ def own_leverage(data: BriefData) -> None:
 
     p, t, year = data.principal, data.target, data.year
     assert p is not None and data.movers is not None
-    of = suasion.leverage_of(p, year)
-    row = of[of["target"] == t]
-    if row.empty:
-        raise BriefInputError(f"{p} has no leverage score over {t} in {year}")
-    row = row.iloc[0]
     movers_frame = data.movers
     listed = movers_frame[movers_frame["source"] == p]
-    if len(listed):
-        rank, listed_flag = int(listed["rank"].iloc[0]), True
-        out_of = len(movers_frame)
-    else:  # a bloc not listed among the target's sources: its place among them
+    if len(listed):                   # the principal is among the target's sources (states and blocs)
+        row, rank, listed_flag = listed.iloc[0], int(listed["rank"].iloc[0]), True
+    else:                             # not listed: its score, and its place among the target's sources
+        of = suasion.leverage_of(p, year)
+        mine = of[of["target"] == t]
+        if mine.empty:
+            raise BriefInputError(f"{p} has no leverage score over {t} in {year}")
+        row = mine.iloc[0]
         rank, listed_flag = int((movers_frame["score"] > float(row["score"])).sum()) + 1, False
-        out_of = len(movers_frame)
-    channels = channel_names(of)
+    share = row["share"] if "share" in row.index else None
     data.own = {
         "score": float(row["score"]),
         "rank": rank,
-        "out_of": out_of,
+        "out_of": len(movers_frame),
         "listed": listed_flag,
-        "channels": {c: float(row[c]) for c in channels},
+        "channels": {c: float(row[c]) for c in row["data_years"]},
         "data_years": dict(row["data_years"]),
-        "share": float(row["share"]) if "share" in row.index and row["share"] == row["share"] else None,
+        "share": float(share) if share is not None and share == share else None,
+        "explanation": str(row["explanation"]) if "explanation" in row.index else None,
     }
     data.history = suasion.dyad_history(p, t, years=(year - TREND_YEARS, year))
 
@@ -498,17 +497,10 @@ def reach(data: BriefData) -> None:
 
     data.reach = suasion.leverage_of(data.target, data.year)
     assert data.movers is not None
+    from suasion.brief.facts import states_only
+
     frames = [suasion.dyad_history(s, data.target, years=(data.year - TREND_YEARS, data.year))
-              for s in data.movers["source"].head(3)]
+              for s in states_only(data.movers)["source"].head(3)]
     if frames:
         both = pd.concat(frames, ignore_index=True)
         data.trends = both[both["target"] == data.target].reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def channel_names(frame: pd.DataFrame) -> list[str]:
-    """The channels of a leverage frame: the keys of its ``data_years`` (one column each, whose
-    contributions sum to ``score``)."""
-    return list(frame["data_years"].iloc[0]) if len(frame) else []

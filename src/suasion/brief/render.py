@@ -97,7 +97,6 @@ def context(data: BriefData, marking: str, command: str, version: str, bottom_li
         "best_levers": best_levers,
         "top_channels": facts.top_channels,
         "channel_values": facts.channel_values,
-        "evidence": facts.inputs_basis,
         "lever_phrase": facts.lever_phrase,
         "forecast_level": formats.percent(FORECAST_LEVEL),
         "caveats": caveats(data),
