@@ -51,6 +51,9 @@ def stylesheet() -> str:
     return resources.files("suasion.brief").joinpath("templates/brief.css").read_text(encoding="utf-8")
 
 
+COUNTRY_MOVERS = 5
+
+
 def charts(data: BriefData) -> dict[str, str]:
     """The SVG charts of the brief, keyed by name (empty string when there is nothing to draw)."""
     from suasion.brief import _charts_placeholder as ch
@@ -58,7 +61,7 @@ def charts(data: BriefData) -> dict[str, str]:
 
     out: dict[str, str] = {}
     if data.movers is not None and not data.movers.empty:
-        top = data.movers.head(TOP_MOVERS)
+        top = data.movers.head(COUNTRY_MOVERS if data.kind == "country" else TOP_MOVERS)
         channels = [c for c in top["data_years"].iloc[0] if (top[c] > 0).any()]
         out["movers"] = ch.stacked_bars([(str(r["source"]), {c: float(r[c]) for c in channels})
                                          for _, r in top.iterrows()], channels)
@@ -108,6 +111,7 @@ def context(data: BriefData, marking: str, command: str, version: str, bottom_li
         "objectives": facts.meeting_objectives(data) if data.kind == "meeting" else [],
         "background": facts.meeting_background(data) if data.kind == "meeting" else [],
         "menu_levers": MENU_LEVERS,
+        "country_movers": COUNTRY_MOVERS,
         "broker_mover": facts._row(data.movers, "source", data.broker) if data.broker else None,
         "broker_row": facts._row(data.brokers, "broker", data.broker) if data.broker else None,
         "broker_channels": broker_channels(data),
