@@ -59,7 +59,7 @@ def test_country_brief_event_signal(store) -> None:
     rows = {r[0].split()[0]: r for r in Page(b.html).rows("events")}
     assert rows["CHN"][1] == str(sum(range(1, 13)))          # 78 by hand
     assert rows["IND"][1] == "4" and rows["USA"][1] == "1"    # the 2016 event is outside the window
-    api = suasion.top_partners("PAK", since=ev.start, until=ev.end, n=5, store=store).set_index("partner")
+    api = suasion.top_partners("PAK", start=ev.start, end=ev.end, n=5, store=store).set_index("partner")
     for partner, row in rows.items():
         assert row[1] == str(int(api.loc[partner, "events"]))
         assert row[3] == formats.ratio(api.loc[partner, "coop_ratio"])

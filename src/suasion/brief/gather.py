@@ -88,7 +88,7 @@ class EventTrend:
     focus: str
     start: dt.date
     end: dt.date
-    partners: pd.DataFrame            # top_partners(focus, since=start, until=end)
+    partners: pd.DataFrame            # top_partners(focus, start=start, end=end)
     series: dict[str, pd.DataFrame]   # other actor -> dyad_events(focus, other, month, undirected)
     alerts: pd.DataFrame              # event_alerts(focus) in the window
 
@@ -150,10 +150,8 @@ def resolve_actors(principal: str | None, target: str, broker: str | None, year:
 
     if kind not in KINDS:
         raise BriefInputError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
-    panel = suasion.load_panel()
     if year is None:
-        year = default_year(panel)
-    panel.year_index(int(year))
+        year = default_year()         # reads file metadata only; the queries read the years they need
     t = suasion.resolve_actor(target, year=int(year))
     p = suasion.resolve_actor(principal, year=int(year)) if principal else None
     b = suasion.resolve_actor(broker, year=int(year)) if broker else None
@@ -164,9 +162,6 @@ def resolve_actors(principal: str | None, target: str, broker: str | None, year:
     if b is not None and b in (p, t):
         raise BriefInputError(f"the broker {b} is the {'principal' if b == p else 'target'}; "
                               "choose a third actor")
-    for code in (p, t, b):
-        if code is not None and not suasion.is_bloc(code):
-            panel.actor_index(code)
     return p, t, b, int(year)
 
 
@@ -472,20 +467,20 @@ def event_trend(data: BriefData, store: str | os.PathLike[str], focus: str, othe
     if suasion.is_bloc(focus):
         data.events_note = f"event data are coded for states; {focus} is a bloc"
         return
-    everything = suasion.top_partners(focus, until=data.date, n=1000, store=store)
+    everything = suasion.top_partners(focus, end=data.date, n=0, store=store)
     if everything.empty:
         data.events_note = f"the event store holds no event between {focus} and another state"
         return
     end = dt.date.fromisoformat(str(everything["last_day"].max()))
     start = (pd.Timestamp(end).to_period("M") - (EVENT_MONTHS - 1)).to_timestamp().date()
-    partners = suasion.top_partners(focus, since=start, until=end, n=5, store=store)
+    partners = suasion.top_partners(focus, start=start, end=end, n=5, store=store)
     series = {}
     for other in dict.fromkeys(others):
         if other is None or other == focus or suasion.is_bloc(other):
             continue
         series[other] = suasion.dyad_events(focus, other, freq="month", start=start, end=end, directed=False,
                                             store=store)
-    alerts = suasion.event_alerts(focus, since=start, store=store)
+    alerts = suasion.event_alerts(focus, start=start, store=store)
     data.events = EventTrend(focus=focus, start=start, end=end, partners=partners, series=series, alerts=alerts)
 
 
