@@ -54,7 +54,7 @@ def main() -> None:
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     first = suasion.brief(args.principal, args.target, scenario=args.scenario, date="2026-01-15")
-    first.html
+    _ = first.html
     first_html_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     first.pdf()
@@ -67,7 +67,7 @@ def main() -> None:
     for _ in range(args.repeat):
         t0 = time.perf_counter()
         b = suasion.brief(args.principal, args.target, scenario=args.scenario, date="2026-01-15")
-        b.html
+        _ = b.html
         html_s.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         b.pdf()

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from suasion.brief import estimative, formats
+from suasion.errors import SuasionError
 
 if TYPE_CHECKING:
     from suasion.brief.gather import BriefData
@@ -71,7 +72,7 @@ def _name(code: str | None) -> str:
         return ""
     try:
         return actor_name(code)
-    except Exception:  # a code actor_name does not know (a scenario actor): show the code
+    except SuasionError:  # a code actor_name does not know (a scenario actor): show the code
         return code
 
 
@@ -104,7 +105,7 @@ def top_channels(contributions: dict[str, float], n: int = 2) -> list[str]:
     return [c for _, c in ranked[:n]]
 
 
-def _row(frame: Any, column: str, value: str) -> dict[str, Any] | None:
+def row_of(frame: Any, column: str, value: str) -> dict[str, Any] | None:
     if frame is None or column not in frame:
         return None
     hit = frame[frame[column] == value]
@@ -155,11 +156,12 @@ def rank_sentence(name: str, target_name: str, sens: dict[str, Any] | None) -> t
     lo, hi = int(sens["rank_low"]), int(sens["rank_high"])
     term = estimative.likelihood_term(0.95)
     if lo == hi:
-        return (f"Under other channel weights {name} {term} stays {formats.ordinal(lo)} among the states "
-                f"with leverage over {target_name} (95% interval).", [str(lo)])
-    return (f"Under other channel weights {name} {term} ranks between {formats.ordinal(lo)} and "
-            f"{formats.ordinal(hi)} among the states with leverage over {target_name} (95% interval).",
-            [str(lo), str(hi)])
+        text = (f"Under other channel weights {name} {term} stays {formats.ordinal(lo)} among the states "
+                f"with leverage over {target_name} (95% interval).")
+        return text, [str(lo)]
+    text = (f"Under other channel weights {name} {term} ranks between {formats.ordinal(lo)} and "
+            f"{formats.ordinal(hi)} among the states with leverage over {target_name} (95% interval).")
+    return text, [str(lo), str(hi)]
 
 
 def model_basis(row: dict[str, Any], sens: dict[str, Any] | None, year: int) -> str:
@@ -200,7 +202,7 @@ def leader_statement(data: BriefData) -> Statement | None:
     if channels:
         text += ", mostly through " + " and ".join(channel_label(c) for c in channels)
     text += "."
-    sens = _row(data.sensitivity, "source", top["source"])
+    sens = row_of(data.sensitivity, "source", top["source"])
     extra, nums = rank_sentence(ref(top["source"]), t, sens)
     if extra:
         text += " " + extra
@@ -246,7 +248,7 @@ def own_statement(data: BriefData) -> Statement | None:
         text += (f" It is {change} from {formats.score(first[1])} in {first[0]}"
                  if change != "unchanged" else f" It is unchanged since {first[0]}") + "."
         numbers.append(formats.score(first[1]))
-    sens = _row(data.sensitivity, "source", data.principal)
+    sens = row_of(data.sensitivity, "source", data.principal)
     row = {"score": own["score"], "data_years": own["data_years"], **own["channels"]}
     return Statement(text, model_basis(row, sens, data.year),
                      confidence_sentence(own["channels"], own["data_years"], data.year), numbers)
@@ -270,7 +272,7 @@ def broker_statement(data: BriefData, broker: str | None = None) -> Statement | 
 
     if data.brokers is None or data.brokers.empty:
         return None
-    row = _row(data.brokers, "broker", broker) if broker else data.brokers.iloc[0].to_dict()
+    row = row_of(data.brokers, "broker", broker) if broker else data.brokers.iloc[0].to_dict()
     if row is None:
         return None
     b, p, t = ref(row["broker"], start=True), ref(data.principal), ref(data.target)
@@ -292,9 +294,9 @@ def broker_statement(data: BriefData, broker: str | None = None) -> Statement | 
             text += (f" {ref(data.principal, start=True)} could offer "
                      + " or ".join(lever_phrase(r) for _, r in best.iterrows()) + ".")
     basis = f"model estimate {formats.score(row['leverage_over_target'])}"
-    if suasion_is_bloc(data.principal):
+    if is_bloc_code(data.principal):
         basis += f", counting {ref(data.principal)} as one actor"
-    mover = _row(data.movers, "source", row["broker"])
+    mover = row_of(data.movers, "source", row["broker"])
     if mover is None:
         return Statement(text, basis, "", numbers)
     contributions = {c: float(v) for c, v in row["channels"].items()}
@@ -302,7 +304,7 @@ def broker_statement(data: BriefData, broker: str | None = None) -> Statement | 
                      confidence_sentence(contributions, mover["data_years"], data.year), numbers)
 
 
-def suasion_is_bloc(code: str | None) -> bool:
+def is_bloc_code(code: str | None) -> bool:
     from suasion import is_bloc
 
     return code is not None and is_bloc(code)
@@ -310,7 +312,7 @@ def suasion_is_bloc(code: str | None) -> bool:
 
 def lever_phrase(lever: Any) -> str:
     third = lever.get("third_party") if hasattr(lever, "get") else None
-    if lever["kind"] == "substitute" and third is not None and third == third:
+    if lever["kind"] == "substitute" and isinstance(third, str):
         return f"{lever['lever']} (taking over from {ref(str(third))})"
     if lever["kind"] == "new tie":
         return f"a new {lever['lever']}"
@@ -327,7 +329,7 @@ def main_issue(data: BriefData) -> dict[str, Any] | None:
         mine = data.positions[data.positions["actor"] == data.principal]
         if len(mine):
             issue_name = str(mine.sort_values(["salience", "issue"], ascending=[False, True])["issue"].iloc[0])
-    return _row(data.forecast, "issue", issue_name)
+    return row_of(data.forecast, "issue", issue_name)
 
 
 def forecast_statement(data: BriefData) -> Statement | None:
@@ -429,7 +431,7 @@ def meeting_objectives(data: BriefData) -> list[Statement]:
     if b is None:
         return []
     out = []
-    mover = _row(data.movers, "source", b)
+    mover = row_of(data.movers, "source", b)
     if mover is not None and float(mover["score"]) > 0:
         out.append(Statement(
             f"Ask {ref(b)} to use its leverage over {ref(t)} on {possessive(ref(p))} behalf: "
@@ -461,7 +463,7 @@ def meeting_objectives(data: BriefData) -> list[Statement]:
 def meeting_background(data: BriefData) -> list[str]:
     """Short background lines on the broker (staccato), from the broker table and the dyad history."""
     b, p = data.broker, data.principal
-    row = _row(data.brokers, "broker", b) if b else None
+    row = row_of(data.brokers, "broker", b) if b else None
     out = []
     if row is not None:
         out.append(f"{ref(b, start=True)} ranks {formats.ordinal(int(row['rank']))} of {len(data.brokers)} brokers "
@@ -523,7 +525,7 @@ def bottom_line(data: BriefData) -> list[Statement]:
     if own is not None:
         out.append(Statement(own.text.split(" It is ")[0], numbers=own.numbers))
     if data.kind == "meeting" and data.broker is not None:
-        row = _row(data.brokers, "broker", data.broker)
+        row = row_of(data.brokers, "broker", data.broker)
         if row is not None:
             out.append(Statement(
                 f"{ref(data.broker, start=True)} holds {formats.score(row['leverage_over_target'])} over "

@@ -206,11 +206,12 @@ def _hide_password(text: str) -> str:
     """A database URL with its password replaced by ***."""
     if "://" not in text:
         return text
-    try:
-        from sqlalchemy.engine import make_url
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
+    try:
         return make_url(text).render_as_string(hide_password=True)
-    except Exception:  # not a URL after all: show nothing that could be a secret
+    except (ArgumentError, ValueError):  # not a URL after all: show nothing that could be a secret
         return text.split("://", 1)[0] + "://…"
 
 
@@ -230,6 +231,8 @@ def movers(data: BriefData) -> None:
 def own_leverage(data: BriefData) -> None:
     """The principal's direct leverage over the target, its rank among the target's sources, and
     both directions over the last ``TREND_YEARS`` years."""
+    import pandas as pd
+
     import suasion
 
     p, t, year = data.principal, data.target, data.year
@@ -245,7 +248,7 @@ def own_leverage(data: BriefData) -> None:
             raise BriefInputError(f"{p} has no leverage score over {t} in {year}")
         row = mine.iloc[0]
         rank, listed_flag = int((movers_frame["score"] > float(row["score"])).sum()) + 1, False
-    share = row["share"] if "share" in row.index else None
+    share = row["share"] if "share" in row.index and pd.notna(row["share"]) else None
     data.own = {
         "score": float(row["score"]),
         "rank": rank,
@@ -253,7 +256,7 @@ def own_leverage(data: BriefData) -> None:
         "listed": listed_flag,
         "channels": {c: float(row[c]) for c in row["data_years"]},
         "data_years": dict(row["data_years"]),
-        "share": float(share) if share is not None and share == share else None,
+        "share": float(share) if share is not None else None,
         "explanation": str(row["explanation"]) if "explanation" in row.index else None,
     }
     data.history = suasion.dyad_history(p, t, years=(year - TREND_YEARS, year))

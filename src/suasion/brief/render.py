@@ -107,13 +107,13 @@ def context(data: BriefData, marking: str, command: str, version: str, bottom_li
         "sens": _index(data.sensitivity, "source"),
         "history_rows": history_rows,
         "forecast_rows": forecast_rows,
-        "principal_is_bloc": facts.suasion_is_bloc(data.principal),
+        "principal_is_bloc": facts.is_bloc_code(data.principal),
         "objectives": facts.meeting_objectives(data) if data.kind == "meeting" else [],
         "background": facts.meeting_background(data) if data.kind == "meeting" else [],
         "menu_levers": MENU_LEVERS,
         "country_movers": COUNTRY_MOVERS,
-        "broker_mover": facts._row(data.movers, "source", data.broker) if data.broker else None,
-        "broker_row": facts._row(data.brokers, "broker", data.broker) if data.broker else None,
+        "broker_mover": facts.row_of(data.movers, "source", data.broker) if data.broker else None,
+        "broker_row": facts.row_of(data.brokers, "broker", data.broker) if data.broker else None,
         "broker_channels": broker_channels(data),
         **trend_table(data),
     }
@@ -145,7 +145,7 @@ def broker_channels(data: BriefData) -> list[tuple[str, float, str]]:
     """(channel, contribution, input basis) of the broker's leverage over the target, largest first."""
     from suasion.brief.estimative import evidence_basis
 
-    row = facts._row(data.movers, "source", data.broker) if data.broker else None
+    row = facts.row_of(data.movers, "source", data.broker) if data.broker else None
     if row is None:
         return []
     values = facts.channel_values(row)
