@@ -126,3 +126,14 @@ def test_cli_reads_the_register_as_the_user(register_file, cli, tmp_path, monkey
     text = out.read_text()
     assert "Staff talks on border liaison" in text and "Covert" not in text
     assert PASSWORD not in text and PASSWORD not in result.stdout
+
+
+def test_token_reader_and_a_bound_register(register_file) -> None:
+    reg = suasion.Register(register_file)
+    token = reg.login("reader_u", PASSWORD).create_token("brief")
+    by_token = suasion.brief(None, "PAK", kind="country", register=register_file, token=token, date=DATE)
+    bound = suasion.brief(None, "PAK", kind="country", register=reg.as_user("reader_s"), date=DATE)
+    reg.close()
+    assert by_token.data.register.reader == "reader_u" and by_token.marking == "UNCLASSIFIED"
+    assert bound.data.register.reader == "reader_s" and bound.marking == "SECRET"
+    assert token not in by_token.html and token not in by_token.command
