@@ -35,6 +35,14 @@ def test_meeting_sections_and_numbers(eu_tur_meeting) -> None:
     assert formats.score(tur["score"]) in page.text("broker-over-target")
 
 
+def test_markdown_of_every_kind(eu_tur_meeting, pak_country) -> None:
+    for b, heading in ((eu_tur_meeting, "## What Turkey wants from us"), (pak_country, "## Whom Pakistan can move")):
+        md = b.markdown
+        assert md.startswith(f"**{b.marking}**") and heading in md
+        assert all(s.text in md for s in b.key_points)
+        assert "<svg" not in md and "<table" not in md
+
+
 def test_meeting_without_broker_takes_the_best(gbr_pak) -> None:
     b = suasion.brief("GBR", "PAK", kind="meeting", date=DATE)
     assert b.data.broker == suasion.brokers("GBR", "PAK", b.data.year)["broker"].iloc[0]
