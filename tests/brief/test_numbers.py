@@ -107,7 +107,8 @@ def test_options_are_the_whatif_of_the_changes_they_show(case) -> None:
         assert row[4] == (f"{formats.score(paths.loc['before', 'indirect'])} → "
                           f"{formats.score(paths.loc['after', 'indirect'])}")
         if row[0].startswith("Work through"):
-            broker = next(x for x in result.brokers["broker"] if suasion.actor_name(x) in row[0])
+            name = row[0].split(":")[0].removeprefix("Work through ")
+            broker = next(x for x in result.brokers["broker"] if suasion.actor_name(x) == name)
             hit = result.brokers[result.brokers["broker"] == broker].iloc[0]
             assert row[2] == f"{formats.score(hit['before'])} → {formats.score(hit['after'])}"
 
