@@ -10,9 +10,9 @@ show them; no prose is written by hand. A statement has
 * ``confidence``: a separate sentence on how confident the judgement is
   (:mod:`suasion.brief.estimative`), never merged with the likelihood.
 
-Judgement words follow fixed rules on the numbers: the principal's own leverage is *the largest*
-at rank 1, *substantial* at half the leading state's score or more, *moderate* at a quarter or
-more, *thin* below that.
+Judgement words follow fixed rules on the numbers: the principal's own leverage is *the largest of
+any state* when it is at least the leading state's score, *substantial* at half of it or more,
+*moderate* at a quarter or more, *thin* below that.
 """
 
 from __future__ import annotations
@@ -352,6 +352,9 @@ def forecast_statement(data: BriefData) -> Statement | None:
         numbers.append(formats.amount(float(mine["position"].iloc[0])))
     width = float(row["high"]) - float(row["low"])
     scale = 100.0
+    if data.scenario is not None:
+        issues = data.scenario.issues_frame().set_index("issue")
+        scale = float(issues.loc[row["issue"], "scale_max"] - issues.loc[row["issue"], "scale_min"])
     level_word = "low" if width > WIDE_INTERVAL * scale else "moderate"
     confidence = (f"Confidence is {level_word}: positions, saliences and capabilities are the scenario's "
                   f"coded inputs ({data.scenario_name}), not observations, and the interval spans "
