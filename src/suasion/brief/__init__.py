@@ -17,7 +17,7 @@ from typing import Any
 
 _LAZY = {"brief": "suasion.brief.api", "Brief": "suasion.brief.api"}
 
-__all__ = sorted(_LAZY)
+__all__ = ["Brief", "brief"]
 
 
 def __getattr__(name: str) -> Any:

@@ -117,6 +117,18 @@ def check_marking(marking: str | None) -> str | None:
     return text
 
 
+def marking_floor(given: str | None, levels: list[str], clearance: str) -> str:
+    """The register marking ``given`` names (case-insensitive), or the lowest; refused when it is not one
+    of ``levels`` or is above the reader's ``clearance``."""
+    order = {level.upper(): k for k, level in enumerate(levels)}
+    if given is not None and given.upper() not in order:
+        raise BriefInputError(f"--marking {given!r} is not a marking of the register ({', '.join(levels)})")
+    base = levels[order[given.upper()]] if given is not None else levels[0]
+    if order[base.upper()] > order.get(clearance.upper(), -1):
+        raise BriefInputError(f"--marking {base} is above the reader's clearance {clearance}")
+    return base
+
+
 def brief_marking(given: str | None, view: RegisterView | None) -> str:
     """The brief's marking: the highest of ``given`` and every marking among the register records shown.
 
@@ -125,12 +137,8 @@ def brief_marking(given: str | None, view: RegisterView | None) -> str:
     """
     if view is None:
         return given or DEFAULT_MARKING
+    base = marking_floor(given, view.levels, view.clearance)
     order = {level.upper(): k for k, level in enumerate(view.levels)}
-    if given is not None and given.upper() not in order:
-        raise BriefInputError(f"--marking {given!r} is not a marking of the register ({', '.join(view.levels)})")
-    base = view.levels[order[given.upper()]] if given is not None else view.levels[0]
-    if order[base.upper()] > order.get(view.clearance.upper(), -1):
-        raise BriefInputError(f"--marking {base} is above the reader's clearance {view.clearance}")
     shown = [r["classification"] for r in view.engagements + view.objectives]
     return max([base, *shown], key=lambda level: order.get(level.upper(), -1))
 
@@ -187,8 +195,6 @@ def brief(principal: str | None, target: str, *, year: int | None = None, broker
         marking = check_marking(marking)
         when = date if isinstance(date, dt.date) else parse_date(date, "--date") if date else dt.date.today()
         p, t, b, y = gather.resolve_actors(principal, target, broker, year, kind)
-        if kind == "meeting" and p is None:
-            raise BriefInputError("a meeting brief needs --principal")
         scen_path = None
         if scenario is not None:
             scen_path = Path(scenario)
@@ -197,6 +203,7 @@ def brief(principal: str | None, target: str, *, year: int | None = None, broker
         reg = None
         if register is not None:
             reg = gather.open_register(register, user=user, password=password, token=token)
+            marking_floor(marking, reg.classifications(), reg.actor.clearance)
         if events is not None and not Path(events).is_dir():
             raise BriefInputError(f"--events {events}: no such folder")
     data = BriefData(kind=kind, principal=p, target=t, year=y, date=when, model="", broker=b)
@@ -214,9 +221,7 @@ def brief(principal: str | None, target: str, *, year: int | None = None, broker
         if data.broker is None:
             if data.brokers is None or data.brokers.empty:
                 raise BriefInputError(f"no broker between {p} and {t}; give --broker")
-            data.broker = str(data.brokers["broker"].iloc[0])
-            with _timed(timings, "brokers and levers"):
-                gather.broker_table(data, top=1)
+            data.broker = str(data.brokers["broker"].iloc[0])      # its levers are in data.levers already
         with _timed(timings, "broker background"):
             gather.broker_background(data)
         gather.scenario_exchanges(data)
@@ -243,8 +248,7 @@ def brief(principal: str | None, target: str, *, year: int | None = None, broker
                                 if data.brokers is not None else [])
                 gather.event_trend(data, events, t, others)
     final_marking = brief_marking(marking, data.register)
-    suffix = ".html"
-    name = output_name or f"brief{suffix}"
+    name = output_name or "brief.html"
     command = reproduce_command(principal and p, t, y, kind, when, data.broker if kind == "meeting" else b,
                                 scenario, register, events, marking, user if reg is not None else None, name)
     with _timed(timings, "statements"):

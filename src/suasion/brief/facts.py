@@ -10,9 +10,9 @@ show them; no prose is written by hand. A statement has
 * ``confidence``: a separate sentence on how confident the judgement is
   (:mod:`suasion.brief.estimative`), never merged with the likelihood.
 
-Judgement words follow fixed rules on the numbers: the principal's own leverage is *the largest*
-at rank 1, *substantial* at half the leading source's score or more, *moderate* at a quarter or
-more, *thin* below that.
+Judgement words follow fixed rules on the numbers: the principal's own leverage is *the largest of
+any state* when it is at least the leading state's score, *substantial* at half of it or more,
+*moderate* at a quarter or more, *thin* below that.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from suasion.brief import estimative, formats
+from suasion.errors import SuasionError
 
 if TYPE_CHECKING:
     from suasion.brief.gather import BriefData
@@ -71,7 +72,7 @@ def _name(code: str | None) -> str:
         return ""
     try:
         return actor_name(code)
-    except Exception:  # a code actor_name does not know (a scenario actor): show the code
+    except SuasionError:  # a code actor_name does not know (a scenario actor): show the code
         return code
 
 
@@ -104,11 +105,25 @@ def top_channels(contributions: dict[str, float], n: int = 2) -> list[str]:
     return [c for _, c in ranked[:n]]
 
 
-def _row(frame: Any, column: str, value: str) -> dict[str, Any] | None:
+def row_of(frame: Any, column: str, value: str) -> dict[str, Any] | None:
     if frame is None or column not in frame:
         return None
     hit = frame[frame[column] == value]
     return hit.iloc[0].to_dict() if len(hit) else None
+
+
+def states_only(frame: Any) -> Any:
+    """The state rows of a leverage frame (blocs are listed beside states; their members are counted
+    in them already)."""
+    if frame is None or "actor_type" not in frame:
+        return frame
+    return frame[frame["actor_type"] == "state"]
+
+
+def leader(data: BriefData) -> dict[str, Any] | None:
+    """The state with the most leverage over the target."""
+    states = states_only(data.movers)
+    return None if states is None or states.empty else states.iloc[0].to_dict()
 
 
 def channel_values(row: dict[str, Any]) -> dict[str, float]:
@@ -141,11 +156,12 @@ def rank_sentence(name: str, target_name: str, sens: dict[str, Any] | None) -> t
     lo, hi = int(sens["rank_low"]), int(sens["rank_high"])
     term = estimative.likelihood_term(0.95)
     if lo == hi:
-        return (f"Under other channel weights {name} {term} stays {formats.ordinal(lo)} among the states "
-                f"with leverage over {target_name} (95% interval).", [str(lo)])
-    return (f"Under other channel weights {name} {term} ranks between {formats.ordinal(lo)} and "
-            f"{formats.ordinal(hi)} among the states with leverage over {target_name} (95% interval).",
-            [str(lo), str(hi)])
+        text = (f"Under other channel weights {name} {term} stays {formats.ordinal(lo)} among the states "
+                f"with leverage over {target_name} (95% interval).")
+        return text, [str(lo)]
+    text = (f"Under other channel weights {name} {term} ranks between {formats.ordinal(lo)} and "
+            f"{formats.ordinal(hi)} among the states with leverage over {target_name} (95% interval).")
+    return text, [str(lo), str(hi)]
 
 
 def model_basis(row: dict[str, Any], sens: dict[str, Any] | None, year: int) -> str:
@@ -172,22 +188,21 @@ def issue(data: BriefData) -> str:
 
 
 def leader_statement(data: BriefData) -> Statement | None:
-    """Who holds the most leverage over the target."""
-    movers = data.movers
-    if movers is None or movers.empty:
+    """Which state holds the most leverage over the target."""
+    top = leader(data)
+    if top is None:
         return None
-    top = movers.iloc[0].to_dict()
     s, t = ref(top["source"], start=True), ref(data.target)
     channels = top_channels(channel_values(top))
     numbers = [formats.score(top["score"])]
-    text = f"{s} holds the most leverage over {t}: {formats.score(top['score'])}"
-    if "share" in top and top["share"] == top["share"] and top["share"] is not None:
+    text = f"{s} holds the most leverage over {t} of any state: {formats.score(top['score'])}"
+    if top.get("share") is not None and top["share"] == top["share"]:
         text += f", {formats.percent(top['share'])} of all measured outside leverage"
         numbers.append(formats.percent(top["share"]))
     if channels:
         text += ", mostly through " + " and ".join(channel_label(c) for c in channels)
     text += "."
-    sens = _row(data.sensitivity, "source", top["source"])
+    sens = row_of(data.sensitivity, "source", top["source"])
     extra, nums = rank_sentence(ref(top["source"]), t, sens)
     if extra:
         text += " " + extra
@@ -197,9 +212,11 @@ def leader_statement(data: BriefData) -> Statement | None:
                      confidence_sentence(channel_values(top), top["data_years"], data.year), numbers + nums)
 
 
-def own_judgement(own: dict[str, Any], top_score: float) -> str:
-    if own["rank"] == 1:
-        return "the largest"
+def own_judgement(own: dict[str, Any], top: dict[str, Any]) -> str:
+    """Fixed rule on the numbers (module docstring): compared with the leading state's score."""
+    top_score = float(top["score"])
+    if own["score"] >= top_score:
+        return "the largest of any state"
     if top_score > 0 and own["score"] >= SUBSTANTIAL * top_score:
         return "substantial"
     if top_score > 0 and own["score"] >= MODERATE * top_score:
@@ -209,17 +226,19 @@ def own_judgement(own: dict[str, Any], top_score: float) -> str:
 
 def own_statement(data: BriefData) -> Statement | None:
     """The principal's direct leverage, its rank and its trend."""
-    own, movers = data.own, data.movers
-    if own is None or movers is None or movers.empty:
+    own, top = data.own, leader(data)
+    if own is None or top is None:
         return None
     p, t = ref(data.principal, start=True), ref(data.target)
-    top = movers.iloc[0]
-    judgement = own_judgement(own, float(top["score"]))
+    judgement = own_judgement(own, top)
     place = f"rank {own['rank']} of {own['out_of']}" if own["listed"] else \
         f"{formats.ordinal(own['rank'])} if ranked among the {own['out_of']} states"
+    if own.get("share") is not None:
+        place += f", {formats.percent(own['share'])} of measured outside leverage"
     text = f"{possessive(p)} direct leverage over {t} is {judgement}: {formats.score(own['score'])} ({place})"
-    numbers = [formats.score(own["score"]), str(own["out_of"])]
-    if own["rank"] != 1:
+    numbers = [formats.score(own["score"]), str(own["out_of"])] + (
+        [formats.percent(own["share"])] if own.get("share") is not None else [])
+    if top["source"] != data.principal:
         text += f", against {formats.score(top['score'])} for {ref(top['source'])}"
         numbers.append(formats.score(top["score"]))
     text += "."
@@ -229,7 +248,7 @@ def own_statement(data: BriefData) -> Statement | None:
         text += (f" It is {change} from {formats.score(first[1])} in {first[0]}"
                  if change != "unchanged" else f" It is unchanged since {first[0]}") + "."
         numbers.append(formats.score(first[1]))
-    sens = _row(data.sensitivity, "source", data.principal)
+    sens = row_of(data.sensitivity, "source", data.principal)
     row = {"score": own["score"], "data_years": own["data_years"], **own["channels"]}
     return Statement(text, model_basis(row, sens, data.year),
                      confidence_sentence(own["channels"], own["data_years"], data.year), numbers)
@@ -253,7 +272,7 @@ def broker_statement(data: BriefData, broker: str | None = None) -> Statement | 
 
     if data.brokers is None or data.brokers.empty:
         return None
-    row = _row(data.brokers, "broker", broker) if broker else data.brokers.iloc[0].to_dict()
+    row = row_of(data.brokers, "broker", broker) if broker else data.brokers.iloc[0].to_dict()
     if row is None:
         return None
     b, p, t = ref(row["broker"], start=True), ref(data.principal), ref(data.target)
@@ -275,9 +294,9 @@ def broker_statement(data: BriefData, broker: str | None = None) -> Statement | 
             text += (f" {ref(data.principal, start=True)} could offer "
                      + " or ".join(lever_phrase(r) for _, r in best.iterrows()) + ".")
     basis = f"model estimate {formats.score(row['leverage_over_target'])}"
-    if suasion_is_bloc(data.principal):
+    if is_bloc_code(data.principal):
         basis += f", counting {ref(data.principal)} as one actor"
-    mover = _row(data.movers, "source", row["broker"])
+    mover = row_of(data.movers, "source", row["broker"])
     if mover is None:
         return Statement(text, basis, "", numbers)
     contributions = {c: float(v) for c, v in row["channels"].items()}
@@ -285,7 +304,7 @@ def broker_statement(data: BriefData, broker: str | None = None) -> Statement | 
                      confidence_sentence(contributions, mover["data_years"], data.year), numbers)
 
 
-def suasion_is_bloc(code: str | None) -> bool:
+def is_bloc_code(code: str | None) -> bool:
     from suasion import is_bloc
 
     return code is not None and is_bloc(code)
@@ -293,7 +312,7 @@ def suasion_is_bloc(code: str | None) -> bool:
 
 def lever_phrase(lever: Any) -> str:
     third = lever.get("third_party") if hasattr(lever, "get") else None
-    if lever["kind"] == "substitute" and third is not None and third == third:
+    if lever["kind"] == "substitute" and isinstance(third, str):
         return f"{lever['lever']} (taking over from {ref(str(third))})"
     if lever["kind"] == "new tie":
         return f"a new {lever['lever']}"
@@ -310,7 +329,7 @@ def main_issue(data: BriefData) -> dict[str, Any] | None:
         mine = data.positions[data.positions["actor"] == data.principal]
         if len(mine):
             issue_name = str(mine.sort_values(["salience", "issue"], ascending=[False, True])["issue"].iloc[0])
-    return _row(data.forecast, "issue", issue_name)
+    return row_of(data.forecast, "issue", issue_name)
 
 
 def forecast_statement(data: BriefData) -> Statement | None:
@@ -333,6 +352,9 @@ def forecast_statement(data: BriefData) -> Statement | None:
         numbers.append(formats.amount(float(mine["position"].iloc[0])))
     width = float(row["high"]) - float(row["low"])
     scale = 100.0
+    if data.scenario is not None:
+        issues = data.scenario.issues_frame().set_index("issue")
+        scale = float(issues.loc[row["issue"], "scale_max"] - issues.loc[row["issue"], "scale_min"])
     level_word = "low" if width > WIDE_INTERVAL * scale else "moderate"
     confidence = (f"Confidence is {level_word}: positions, saliences and capabilities are the scenario's "
                   f"coded inputs ({data.scenario_name}), not observations, and the interval spans "
@@ -392,9 +414,10 @@ def reach_statement(data: BriefData) -> Statement | None:
 
 
 def trend_statement(data: BriefData) -> Statement | None:
-    if data.trends is None or data.movers is None or data.movers.empty:
+    top = leader(data)
+    if data.trends is None or top is None:
         return None
-    source = str(data.movers["source"].iloc[0])
+    source = str(top["source"])
     first, last = trend_ends(data.trends, source, data.target)
     if first is None or last is None or first[0] == last[0]:
         return None
@@ -411,7 +434,7 @@ def meeting_objectives(data: BriefData) -> list[Statement]:
     if b is None:
         return []
     out = []
-    mover = _row(data.movers, "source", b)
+    mover = row_of(data.movers, "source", b)
     if mover is not None and float(mover["score"]) > 0:
         out.append(Statement(
             f"Ask {ref(b)} to use its leverage over {ref(t)} on {possessive(ref(p))} behalf: "
@@ -443,7 +466,7 @@ def meeting_objectives(data: BriefData) -> list[Statement]:
 def meeting_background(data: BriefData) -> list[str]:
     """Short background lines on the broker (staccato), from the broker table and the dyad history."""
     b, p = data.broker, data.principal
-    row = _row(data.brokers, "broker", b) if b else None
+    row = row_of(data.brokers, "broker", b) if b else None
     out = []
     if row is not None:
         out.append(f"{ref(b, start=True)} ranks {formats.ordinal(int(row['rank']))} of {len(data.brokers)} brokers "
@@ -452,6 +475,15 @@ def meeting_background(data: BriefData) -> list[str]:
                    f"{formats.score(row['leverage_from_principal'])}; {possessive(ref(b))} dependence on "
                    f"{ref(p)}: {formats.score(row['dependence_on_principal'])}; UN voting alignment "
                    f"{formats.ratio(row['alignment'])}.")
+    own, top = data.own, leader(data)
+    if own is not None and top is not None:
+        place = f"rank {own['rank']} of {own['out_of']}" if own["listed"] else \
+            f"{formats.ordinal(own['rank'])} if ranked among the {own['out_of']} states"
+        if own.get("share") is not None:
+            place += f", {formats.percent(own['share'])} of measured outside leverage"
+        out.append(f"{possessive(ref(p, start=True))} direct leverage over {ref(data.target)}: "
+                   f"{formats.score(own['score'])} ({place}); the most of any state is "
+                   f"{possessive(ref(str(top['source'])))}, {formats.score(top['score'])}.")
     first, last = trend_ends(data.broker_history, b, p)
     if first is not None and last is not None:
         out.append(f"{possessive(ref(b, start=True))} leverage over {ref(p)}: {formats.score(first[1])} in "
@@ -496,7 +528,7 @@ def bottom_line(data: BriefData) -> list[Statement]:
     if own is not None:
         out.append(Statement(own.text.split(" It is ")[0], numbers=own.numbers))
     if data.kind == "meeting" and data.broker is not None:
-        row = _row(data.brokers, "broker", data.broker)
+        row = row_of(data.brokers, "broker", data.broker)
         if row is not None:
             out.append(Statement(
                 f"{ref(data.broker, start=True)} holds {formats.score(row['leverage_over_target'])} over "

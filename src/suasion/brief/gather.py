@@ -88,7 +88,7 @@ class EventTrend:
     focus: str
     start: dt.date
     end: dt.date
-    partners: pd.DataFrame            # top_partners(focus, since=start, until=end)
+    partners: pd.DataFrame            # top_partners(focus, start=start, end=end)
     series: dict[str, pd.DataFrame]   # other actor -> dyad_events(focus, other, month, undirected)
     alerts: pd.DataFrame              # event_alerts(focus) in the window
 
@@ -150,10 +150,8 @@ def resolve_actors(principal: str | None, target: str, broker: str | None, year:
 
     if kind not in KINDS:
         raise BriefInputError(f"--kind {kind!r}: choose one of {', '.join(KINDS)}")
-    panel = suasion.load_panel()
     if year is None:
-        year = default_year(panel)
-    panel.year_index(int(year))
+        year = default_year()         # reads file metadata only; the queries read the years they need
     t = suasion.resolve_actor(target, year=int(year))
     p = suasion.resolve_actor(principal, year=int(year)) if principal else None
     b = suasion.resolve_actor(broker, year=int(year)) if broker else None
@@ -164,9 +162,6 @@ def resolve_actors(principal: str | None, target: str, broker: str | None, year:
     if b is not None and b in (p, t):
         raise BriefInputError(f"the broker {b} is the {'principal' if b == p else 'target'}; "
                               "choose a third actor")
-    for code in (p, t, b):
-        if code is not None and not suasion.is_bloc(code):
-            panel.actor_index(code)
     return p, t, b, int(year)
 
 
@@ -211,11 +206,12 @@ def _hide_password(text: str) -> str:
     """A database URL with its password replaced by ***."""
     if "://" not in text:
         return text
-    try:
-        from sqlalchemy.engine import make_url
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
 
+    try:
         return make_url(text).render_as_string(hide_password=True)
-    except Exception:  # not a URL after all: show nothing that could be a secret
+    except (ArgumentError, ValueError):  # not a URL after all: show nothing that could be a secret
         return text.split("://", 1)[0] + "://…"
 
 
@@ -235,32 +231,33 @@ def movers(data: BriefData) -> None:
 def own_leverage(data: BriefData) -> None:
     """The principal's direct leverage over the target, its rank among the target's sources, and
     both directions over the last ``TREND_YEARS`` years."""
+    import pandas as pd
+
     import suasion
 
     p, t, year = data.principal, data.target, data.year
     assert p is not None and data.movers is not None
-    of = suasion.leverage_of(p, year)
-    row = of[of["target"] == t]
-    if row.empty:
-        raise BriefInputError(f"{p} has no leverage score over {t} in {year}")
-    row = row.iloc[0]
     movers_frame = data.movers
     listed = movers_frame[movers_frame["source"] == p]
-    if len(listed):
-        rank, listed_flag = int(listed["rank"].iloc[0]), True
-        out_of = len(movers_frame)
-    else:  # a bloc not listed among the target's sources: its place among them
+    if len(listed):                   # the principal is among the target's sources (states and blocs)
+        row, rank, listed_flag = listed.iloc[0], int(listed["rank"].iloc[0]), True
+    else:                             # not listed: its score, and its place among the target's sources
+        of = suasion.leverage_of(p, year)
+        mine = of[of["target"] == t]
+        if mine.empty:
+            raise BriefInputError(f"{p} has no leverage score over {t} in {year}")
+        row = mine.iloc[0]
         rank, listed_flag = int((movers_frame["score"] > float(row["score"])).sum()) + 1, False
-        out_of = len(movers_frame)
-    channels = channel_names(of)
+    share = row["share"] if "share" in row.index and pd.notna(row["share"]) else None
     data.own = {
         "score": float(row["score"]),
         "rank": rank,
-        "out_of": out_of,
+        "out_of": len(movers_frame),
         "listed": listed_flag,
-        "channels": {c: float(row[c]) for c in channels},
+        "channels": {c: float(row[c]) for c in row["data_years"]},
         "data_years": dict(row["data_years"]),
-        "share": float(row["share"]) if "share" in row.index and row["share"] == row["share"] else None,
+        "share": float(share) if share is not None else None,
+        "explanation": str(row["explanation"]) if "explanation" in row.index else None,
     }
     data.history = suasion.dyad_history(p, t, years=(year - TREND_YEARS, year))
 
@@ -473,20 +470,20 @@ def event_trend(data: BriefData, store: str | os.PathLike[str], focus: str, othe
     if suasion.is_bloc(focus):
         data.events_note = f"event data are coded for states; {focus} is a bloc"
         return
-    everything = suasion.top_partners(focus, until=data.date, n=1000, store=store)
+    everything = suasion.top_partners(focus, end=data.date, n=0, store=store)
     if everything.empty:
         data.events_note = f"the event store holds no event between {focus} and another state"
         return
     end = dt.date.fromisoformat(str(everything["last_day"].max()))
     start = (pd.Timestamp(end).to_period("M") - (EVENT_MONTHS - 1)).to_timestamp().date()
-    partners = suasion.top_partners(focus, since=start, until=end, n=5, store=store)
+    partners = suasion.top_partners(focus, start=start, end=end, n=5, store=store)
     series = {}
     for other in dict.fromkeys(others):
         if other is None or other == focus or suasion.is_bloc(other):
             continue
         series[other] = suasion.dyad_events(focus, other, freq="month", start=start, end=end, directed=False,
                                             store=store)
-    alerts = suasion.event_alerts(focus, since=start, store=store)
+    alerts = suasion.event_alerts(focus, start=start, store=store)
     data.events = EventTrend(focus=focus, start=start, end=end, partners=partners, series=series, alerts=alerts)
 
 
@@ -498,17 +495,10 @@ def reach(data: BriefData) -> None:
 
     data.reach = suasion.leverage_of(data.target, data.year)
     assert data.movers is not None
+    from suasion.brief.facts import states_only
+
     frames = [suasion.dyad_history(s, data.target, years=(data.year - TREND_YEARS, data.year))
-              for s in data.movers["source"].head(3)]
+              for s in states_only(data.movers)["source"].head(3)]
     if frames:
         both = pd.concat(frames, ignore_index=True)
         data.trends = both[both["target"] == data.target].reset_index(drop=True)
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def channel_names(frame: pd.DataFrame) -> list[str]:
-    """The channels of a leverage frame: the keys of its ``data_years`` (one column each, whose
-    contributions sum to ``score``)."""
-    return list(frame["data_years"].iloc[0]) if len(frame) else []

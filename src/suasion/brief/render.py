@@ -36,7 +36,7 @@ def environment(markdown: bool = False) -> jinja2.Environment:
     env.filters.update({
         "score": formats.score, "signed": formats.signed, "percent": formats.percent,
         "amount": formats.amount, "ratio": formats.ratio, "ordinal": formats.ordinal,
-        "name": facts._name, "channel": facts.channel_label,
+        "name": facts._name, "channel": facts.channel_label, "possessive": facts.possessive,
         "cell": _markdown_cell,
     })
     return env
@@ -51,6 +51,9 @@ def stylesheet() -> str:
     return resources.files("suasion.brief").joinpath("templates/brief.css").read_text(encoding="utf-8")
 
 
+COUNTRY_MOVERS = 5
+
+
 def charts(data: BriefData) -> dict[str, str]:
     """The SVG charts of the brief, keyed by name (empty string when there is nothing to draw)."""
     from suasion.brief import _charts_placeholder as ch
@@ -58,7 +61,7 @@ def charts(data: BriefData) -> dict[str, str]:
 
     out: dict[str, str] = {}
     if data.movers is not None and not data.movers.empty:
-        top = data.movers.head(TOP_MOVERS)
+        top = data.movers.head(COUNTRY_MOVERS if data.kind == "country" else TOP_MOVERS)
         channels = [c for c in top["data_years"].iloc[0] if (top[c] > 0).any()]
         out["movers"] = ch.stacked_bars([(str(r["source"]), {c: float(r[c]) for c in channels})
                                          for _, r in top.iterrows()], channels)
@@ -97,7 +100,6 @@ def context(data: BriefData, marking: str, command: str, version: str, bottom_li
         "best_levers": best_levers,
         "top_channels": facts.top_channels,
         "channel_values": facts.channel_values,
-        "evidence": facts.inputs_basis,
         "lever_phrase": facts.lever_phrase,
         "forecast_level": formats.percent(FORECAST_LEVEL),
         "caveats": caveats(data),
@@ -105,12 +107,13 @@ def context(data: BriefData, marking: str, command: str, version: str, bottom_li
         "sens": _index(data.sensitivity, "source"),
         "history_rows": history_rows,
         "forecast_rows": forecast_rows,
-        "principal_is_bloc": facts.suasion_is_bloc(data.principal),
+        "principal_is_bloc": facts.is_bloc_code(data.principal),
         "objectives": facts.meeting_objectives(data) if data.kind == "meeting" else [],
         "background": facts.meeting_background(data) if data.kind == "meeting" else [],
         "menu_levers": MENU_LEVERS,
-        "broker_mover": facts._row(data.movers, "source", data.broker) if data.broker else None,
-        "broker_row": facts._row(data.brokers, "broker", data.broker) if data.broker else None,
+        "country_movers": COUNTRY_MOVERS,
+        "broker_mover": facts.row_of(data.movers, "source", data.broker) if data.broker else None,
+        "broker_row": facts.row_of(data.brokers, "broker", data.broker) if data.broker else None,
         "broker_channels": broker_channels(data),
         **trend_table(data),
     }
@@ -142,7 +145,7 @@ def broker_channels(data: BriefData) -> list[tuple[str, float, str]]:
     """(channel, contribution, input basis) of the broker's leverage over the target, largest first."""
     from suasion.brief.estimative import evidence_basis
 
-    row = facts._row(data.movers, "source", data.broker) if data.broker else None
+    row = facts.row_of(data.movers, "source", data.broker) if data.broker else None
     if row is None:
         return []
     values = facts.channel_values(row)
