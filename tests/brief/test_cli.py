@@ -64,7 +64,7 @@ def test_unreadable_scenario(cli, tmp_path) -> None:
 def test_unreachable_register_names_it_without_the_password(cli, tmp_path) -> None:
     out_dir = tmp_path / "out"
     out_dir.mkdir()
-    for register, message in (("postgresql://desk:hunter2secret@127.0.0.1:1/register", "cannot open it"),
+    for register, message in (("postgresql://desk:hunter2secret@127.0.0.1:1/register", "cannot open the register"),
                               (str(tmp_path / "missing.sqlite"), "no such file")):
         result = cli("brief", "--principal", "EU", "--target", "PAK", "--register", register,
                      "-o", str(out_dir / "brief.html"))

@@ -27,7 +27,7 @@ def register_file(tmp_path_factory):
     """UNCLASSIFIED < CONFIDENTIAL < SECRET; one record of each extreme with PAK, a SECRET one with TUR
     and an unrelated one with FRA; readers cleared UNCLASSIFIED and SECRET."""
     path = tmp_path_factory.mktemp("register") / "register.sqlite"
-    reg = suasion.Register(path)
+    reg = suasion.Register(path, create=True)
     reg.init_admin("root", PASSWORD)
     root = reg.as_user("root")
     root.set_classifications(LEVELS)
@@ -96,7 +96,7 @@ def test_marking_option_is_a_floor_within_the_readers_clearance(register_file) -
 
 def test_default_markings_with_an_official_reader(tmp_path) -> None:
     path = tmp_path / "official.sqlite"
-    reg = suasion.Register(path)
+    reg = suasion.Register(path, create=True)
     reg.init_admin("root", PASSWORD)
     root = reg.as_user("root")
     root.add_user({"username": "desk", "password": PASSWORD, "role": "viewer", "clearance": "OFFICIAL"})

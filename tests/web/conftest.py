@@ -25,7 +25,7 @@ def build_register(path: Path):
     """A register with the users above and three engagements with PAK, one of them SECRET."""
     from suasion.engagements.register import Register
 
-    reg = Register(path)
+    reg = Register(path, create=True)
     reg.init_admin("chief", PASSWORD)
     admin = reg.as_user("chief")
     for name, (role, clearance) in USERS.items():

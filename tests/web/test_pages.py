@@ -187,13 +187,30 @@ def test_negotiation_upload(client):
     assert bad.status_code in (400, 422) and 'id="form-error"' in bad.text
 
 
-def test_serve_validates_its_options(cli):
+def test_serve_validates_its_options(cli, tmp_path):
     r = cli("serve", "--port", "0")
     assert r.exit_code == 2 and "--port" in r.stderr and "Traceback" not in r.stderr
     r = cli("serve", "--port", "70000")
     assert r.exit_code == 2 and len(r.stderr.strip().splitlines()) == 1
     r = cli("serve", "--register", "nosuchdriver://x/y")
-    assert r.exit_code == 2 and r.stderr.startswith("error: --register") and len(r.stderr.strip().splitlines()) == 1
+    assert r.exit_code == 2 and "nosuchdriver" in r.stderr and len(r.stderr.strip().splitlines()) == 1
+    r = cli("serve", "--register", str(tmp_path / "typo.sqlite"))
+    assert r.exit_code == 2 and "no register at" in r.stderr and not (tmp_path / "typo.sqlite").exists()
+
+
+def test_without_a_register_the_workbench_serves_and_says_how_to_create_one(tmp_path, monkeypatch):
+    from fastapi.testclient import TestClient
+
+    from suasion.web.app import create_app
+
+    monkeypatch.setenv("SUASION_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("SUASION_REGISTER_URL", raising=False)
+    client = TestClient(create_app(None))
+    page = client.get("/register/login")
+    assert page.status_code == 200 and "runs without an engagement register" in page.text
+    assert client.post("/register/login", data={"username": "a", "password": "b"}).status_code == 404
+    assert client.get("/register", follow_redirects=False).status_code in (303, 307)
+    assert not any((tmp_path / "home").rglob("*.sqlite"))
 
 
 def test_dyad_page_shows_event_data_when_a_store_is_configured(register_path, tmp_path):

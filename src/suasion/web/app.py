@@ -62,12 +62,23 @@ def templates() -> Jinja2Templates:
 def create_app(register: Any = None, *, event_store: str | os.PathLike[str] | None = None,
                secure_cookies: bool = False) -> FastAPI:
     """The workbench over ``register`` (a :class:`~suasion.engagements.Register`, a path or URL,
-    or None for the default register file) and an optional event store folder."""
+    or None for the default register file) and an optional event store folder.
+
+    A register given by path or URL must exist. Without one, the default register is used if it
+    exists; otherwise the workbench runs without a register (its pages say how to create one) and
+    creates nothing."""
     from suasion.engagements.app import create_app as register_api
     from suasion.engagements.register import Register
     from suasion.web.routes import analysis, downloads, negotiation, pages, register_pages
 
-    reg = register if isinstance(register, Register) else Register(register)
+    from suasion.engagements.errors import RegisterLocationError
+
+    try:
+        reg = register if isinstance(register, Register) else Register(register)
+    except RegisterLocationError:
+        if register is not None:
+            raise
+        reg = None
     app = FastAPI(title="suasion workbench", version="1", docs_url="/api/docs", redoc_url=None,
                   openapi_url="/api/openapi.json", description=__doc__)
     app.state.register = reg
@@ -76,7 +87,8 @@ def create_app(register: Any = None, *, event_store: str | os.PathLike[str] | No
     app.state.templates = templates()
     app.add_middleware(SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
-    app.mount("/api/register", register_api(reg, secure_cookies=secure_cookies))
+    if reg is not None:
+        app.mount("/api/register", register_api(reg, secure_cookies=secure_cookies))
 
     @app.exception_handler(SuasionError)
     async def _user_error(request: Request, exc: SuasionError) -> Response:

@@ -38,9 +38,9 @@ def session(request: Request) -> Session | None:
     from suasion.engagements.register import Register
 
     secret = request.cookies.get(SESSION_COOKIE)
-    if not secret:
-        return None
     reg = request.app.state.register
+    if not secret or reg is None:
+        return None
     try:
         actor, row = reg.authenticate_secret(secret, "session")
     except SuasionError:
@@ -87,8 +87,8 @@ def _login_page(request: Request, error: str | None = None, status: int = 200, u
                 next_url: str = "/register") -> HTMLResponse:
     reg = request.app.state.register
     return _render(request, "register/login.html", None,
-                   {"error": error, "username": username, "next": next_url,
-                    "initialised": reg.is_initialised()}, status=status)
+                   {"error": error, "username": username, "next": next_url, "configured": reg is not None,
+                    "initialised": reg is not None and reg.is_initialised()}, status=status)
 
 
 def _safe_next(value: str | None) -> str:
@@ -107,6 +107,8 @@ def login(request: Request, username: str | None = Form(None), password: str | N
     from suasion.engagements.app import SESSION_COOKIE
 
     name = (username or "").strip()
+    if request.app.state.register is None:
+        return _login_page(request, "this workbench has no register", 404, name[:100])
     if not name or not password or len(name) > 100 or len(password) > 1000:
         return _login_page(request, "give a user name and a password", 422, name[:100])
     try:
