@@ -110,9 +110,9 @@ SUASION_1 = SuasionModel(
 #: median exposure of receivers with a positive inflow, 2000-2020, bundled panel of release 0.2
 #: (computed by scripts/freeze_suasion2.py, frozen here; later data releases do not move them).
 SUASION_2_KAPPA: dict[str, float] = {
-    "trade_market": 0.15, "trade_supply": 0.15, "trade_agreements": 1.0, "aid": 0.02, "finance": 0.02,
-    "remittances": 0.02, "diaspora": 0.01, "arms": 0.1, "alliance": 0.5, "defence_cooperation": 1.0,
-    "exercises": 2.0, "training": 0.001, "troops": 0.05, "diplomacy": 1.0,
+    "trade_market": 0.25, "trade_supply": 0.31, "trade_agreements": 13.0, "aid": 0.011, "finance": 0.018,
+    "remittances": 0.02, "diaspora": 0.056, "arms": 0.033, "alliance": 7.3, "defence_cooperation": 4.1,
+    "exercises": 34.0, "training": 0.0067, "troops": 0.00071, "diplomacy": 21.0,
 }
 
 SUASION_2 = SuasionModel(
