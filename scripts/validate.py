@@ -117,6 +117,32 @@ def face_validity() -> None:
     print(markdown(pd.DataFrame([{"model": m, "year": y, "found": n} for (m, y), n in found.items()])))
     print("\n### Misses under suasion-2\n")
     print(markdown(pd.DataFrame([m for m in misses if m["model"] == "suasion-2"])))
+    print("\n### Diagnostic (not a model): suasion-2 without its two single-source channels\n")
+    print(markdown(pd.DataFrame(single_source_diagnostic(panel, (2010, latest)))))
+
+
+def single_source_diagnostic(panel, years) -> list[dict[str, object]]:
+    """Face-validity count of suasion-2 with and without ``training`` and ``troops``, the two
+    channels whose only source in the data is the USA (the rest re-weighted equally, 1/12)."""
+    import dataclasses
+
+    from suasion.leverage.engine import suasion_tensor
+    from suasion.leverage.inputs import suasion_inputs
+    from suasion.leverage.model import SUASION_2
+
+    inputs = suasion_inputs(panel, SUASION_2)
+    variant = dataclasses.replace(SUASION_2, version="suasion-2 without training, troops", channels=tuple(
+        c for c in SUASION_2.channels if c.name not in ("training", "troops")))
+    rows = []
+    for model in (SUASION_2, variant):
+        tensor = suasion_tensor(inputs, model)
+        index = {a: i for i, a in enumerate(tensor.actors)}
+        for year in years:
+            t = int(np.flatnonzero(tensor.years == year)[0])
+            found = sum(int(np.argmax(np.nan_to_num(tensor.score[t, :, index[target]], nan=-1.0))
+                            == index[partner]) for target, partner in FACE_VALIDITY)
+            rows.append({"model": model.version, "year": year, "found": found})
+    return rows
 
 
 # --------------------------------------------------------------------------------------------
