@@ -5,7 +5,7 @@ engine, the same numbers computed by a straightforward pandas groupby implementa
 the same process, checked equal), their ratio, the FBIC tensor time, and the warm time of a
 single-target query. Targets (DESIGN.md): tensor <= 1 s, >= 20x pandas; one target <= 50 ms warm.
 
-    .venv/bin/python benchmarks/leverage.py [--repeat 3]
+    .venv/bin/python benchmarks/leverage.py [--repeat 5]
 """
 
 from __future__ import annotations
@@ -23,13 +23,21 @@ from suasion.leverage.model import DEFAULT_MODEL
 from suasion.panel import load_panel
 
 
-def best_of(fn, repeat: int) -> tuple[float, object]:
-    best, out = float("inf"), None
+def timed(fn, repeat: int) -> tuple[list[float], object]:
+    """Wall times of ``repeat`` runs of ``fn`` and the last result."""
+    times, out = [], None
     for _ in range(repeat):
         t0 = time.perf_counter()
         out = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, out
+        times.append(time.perf_counter() - t0)
+    return times, out
+
+
+def spread(times: list[float], unit: float = 1.0, fmt: str = "{:.3f}") -> str:
+    """"median (min-max, n runs)" of ``times`` scaled by ``unit``."""
+    values = [t * unit for t in times]
+    return (fmt.format(float(np.median(values))) + " (" + fmt.format(min(values)) + "-"
+            + fmt.format(max(values)) + f", {len(values)} runs)")
 
 
 def numpy_tensor(panel):
@@ -84,7 +92,7 @@ def pandas_tensor(flows: pd.DataFrame, scales: pd.DataFrame) -> pd.DataFrame:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
     t0 = time.perf_counter()
@@ -94,9 +102,9 @@ def main() -> None:
     print(f"panel: {len(panel.actors)} actors x {len(panel.years)} years, {n_dyads:,} directed dyad-years, "
           f"{len(DEFAULT_MODEL.names)} channels; load {load_s:.2f} s")
 
-    numpy_s, tensor = best_of(lambda: numpy_tensor(panel), args.repeat)
+    numpy_times, tensor = timed(lambda: numpy_tensor(panel), args.repeat)
     flows, scales = long_inputs(panel)
-    pandas_s, frame = best_of(lambda: pandas_tensor(flows, scales), 1)
+    pandas_times, frame = timed(lambda: pandas_tensor(flows, scales), max(1, args.repeat // 2))
 
     pos = {a: i for i, a in enumerate(tensor.actors)}
     t_idx = frame["year"].to_numpy() - int(tensor.years[0])
@@ -104,17 +112,18 @@ def main() -> None:
     max_diff = float(np.nanmax(np.abs(ours - frame["score"].to_numpy())))
 
     engine._CACHE.clear()
-    fbic_s, _ = best_of(lambda: (engine._CACHE.clear(), engine.leverage_tensor(panel, "fbic")), args.repeat)
+    fbic_times, _ = timed(lambda: (engine._CACHE.clear(), engine.leverage_tensor(panel, "fbic")), args.repeat)
 
     engine._CACHE.clear()
     leverage_over("PAK", 2010, panel=panel)                       # warm the cache
-    query_s, _ = best_of(lambda: leverage_over("PAK", 2010, panel=panel), max(args.repeat, 5))
+    query_times, _ = timed(lambda: leverage_over("PAK", 2010, panel=panel), max(args.repeat, 5) * 3)
 
-    print(f"suasion tensor, NumPy engine : {numpy_s:8.3f} s   (target <= 1 s)")
-    print(f"same numbers, pandas groupby : {pandas_s:8.3f} s   (max |difference| {max_diff:.1e})")
-    print(f"ratio pandas / NumPy         : {pandas_s / numpy_s:8.1f} x (target >= 20x)")
-    print(f"FBIC tensor                  : {fbic_s:8.3f} s")
-    print(f"leverage over PAK 2010, warm : {query_s * 1000:8.1f} ms  (target <= 50 ms)")
+    ratio = float(np.median(pandas_times)) / float(np.median(numpy_times))
+    print(f"suasion tensor, NumPy engine : {spread(numpy_times)} s   (target <= 1 s)")
+    print(f"same numbers, pandas groupby : {spread(pandas_times)} s   (max |difference| {max_diff:.1e})")
+    print(f"ratio pandas / NumPy, medians: {ratio:.1f} x (target >= 20x)")
+    print(f"FBIC tensor                  : {spread(fbic_times)} s")
+    print(f"leverage over PAK 2010, warm : {spread(query_times, 1000, '{:.1f}')} ms  (target <= 50 ms)")
 
 
 if __name__ == "__main__":

@@ -189,25 +189,26 @@ def _rows(tensor: LeverageTensor, t: int, year: int, sources: np.ndarray, target
         years_used = observed[i, positive]
         years_used = years_used[years_used >= 0]
         oldest.append(int(years_used.min()) if len(years_used) else pd.NA)
-    frame = pd.DataFrame({
+    columns: dict[str, object] = {
         "source": [tensor.actors[i] for i in sources],
         "target": [tensor.actors[j] for j in targets],
-        "year": year,
-        "model": tensor.version,
-        "actor_type": "state",
+        "year": np.full(n_rows, year),
+        "model": [tensor.version] * n_rows,
+        "actor_type": ["state"] * n_rows,
         "score": score,
         "share": share,
-    })
+    }
     for c, name in enumerate(tensor.channels):
-        frame[name] = contributions[:, c]
-    frame["explanation"] = [explanation(tensor, t, int(a), int(b), panel) for a, b in zip(sources, targets)]
-    frame["main_channel"] = main_channel
-    frame["main_channel_year"] = pd.array(main_year, dtype="Int64")
-    frame["oldest_input_year"] = pd.array(oldest, dtype="Int64")
-    frame["channel_flags"] = [{name: flag_text(int(oy[c]), year) for c, name in enumerate(tensor.channels)}
-                              for oy in observed]
-    frame["data_years"] = [{name: (int(oy[c]) if oy[c] >= 0 else None) for c, name in enumerate(tensor.channels)}
-                           for oy in observed]
+        columns[name] = contributions[:, c]
+    columns["explanation"] = [explanation(tensor, t, int(a), int(b), panel) for a, b in zip(sources, targets)]
+    columns["main_channel"] = main_channel
+    columns["main_channel_year"] = pd.array(main_year, dtype="Int64")
+    columns["oldest_input_year"] = pd.array(oldest, dtype="Int64")
+    columns["channel_flags"] = [{name: flag_text(int(oy[c]), year) for c, name in enumerate(tensor.channels)}
+                                for oy in observed]
+    columns["data_years"] = [{name: (int(oy[c]) if oy[c] >= 0 else None)
+                              for c, name in enumerate(tensor.channels)} for oy in observed]
+    frame = pd.DataFrame(columns)
     return frame
 
 
@@ -240,6 +241,36 @@ def listed_blocs(year: int, exclude: tuple[str, ...] = ()) -> tuple[str, ...]:
     return tuple(out)
 
 
+_BLOC_ROWS: dict[tuple, tuple[Panel, pd.DataFrame | None]] = {}
+_BLOC_ROWS_SIZE = 512
+
+
+def _bloc_row(panel: Panel, year: int, model: str, bloc: str, code: str, as_target: bool,
+              max_carry: int | None, denominator: float) -> pd.DataFrame | None:
+    """The row of ``bloc``'s leverage over ``code`` (or ``code``'s over ``bloc``), None when the
+    bloc is not an actor that year. Computed with the bloc as one actor and not cached as a
+    tensor (one per bloc would hold ~10 MB each); the small row is kept instead."""
+    key = (id(panel), int(year), str(model).lower(), bloc, code, as_target, max_carry, denominator)
+    hit = _BLOC_ROWS.get(key)
+    if hit is not None and hit[0] is panel:
+        return None if hit[1] is None else hit[1].copy()
+    bt, bt_t = year_tensor(panel, year, model, (bloc,), max_carry, cache=False)
+    i, j = bt.index(bloc), bt.index(code)
+    row = None
+    if bt.exists[bt_t, i]:
+        if as_target:
+            row = _rows(bt, bt_t, year, np.array([i]), np.array([j]), panel,
+                        denominators=np.array([denominator]))
+        else:
+            # the source's leverage over a bloc: share of all outside leverage over that bloc
+            row = _rows(bt, bt_t, year, np.array([j]), np.array([i]), panel)
+        row["actor_type"] = "bloc"
+    if len(_BLOC_ROWS) >= _BLOC_ROWS_SIZE:
+        _BLOC_ROWS.pop(next(iter(_BLOC_ROWS)))
+    _BLOC_ROWS[key] = (panel, row)
+    return None if row is None else row.copy()
+
+
 def _one_actor(actor: str, year: int | None, model: str, top: int | None, panel: Panel | None,
                as_target: bool, blocs: bool, max_carry: int | None) -> pd.DataFrame:
     """Every other actor's leverage over ``actor`` (as_target) or ``actor``'s over every other.
@@ -270,18 +301,9 @@ def _one_actor(actor: str, year: int | None, model: str, top: int | None, panel:
         for bloc in listed_blocs(year, exclude=exclude):
             if is_bloc_actor:
                 continue  # two blocs at once may overlap; bloc-to-bloc rows are not listed
-            bt, bt_t = year_tensor(panel, year, model, (bloc,), max_carry, cache=False)
-            i, j = bt.index(bloc), bt.index(code)
-            if not bt.exists[bt_t, i]:
-                continue
-            if as_target:
-                row = _rows(bt, bt_t, year, np.array([i]), np.array([j]), panel,
-                            denominators=np.array([denominator]))
-            else:
-                # the source's leverage over a bloc: share of all outside leverage over that bloc
-                row = _rows(bt, bt_t, year, np.array([j]), np.array([i]), panel)
-            row["actor_type"] = "bloc"
-            frames.append(row)
+            row = _bloc_row(panel, year, model, bloc, code, as_target, max_carry, denominator)
+            if row is not None:
+                frames.append(row)
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else rows
     return _ranked(frame, top)
 
