@@ -348,7 +348,9 @@ def incentives(frame: Any) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------- what-if
 
 def whatif(result: Any, *, target: str, principal: str) -> dict[str, Any]:
-    lev = result.leverage.head(12)
+    # the strongest after the change, and the sources the change moved most (they may rank lower)
+    moved = result.leverage["change"].abs().sort_values(ascending=False, kind="stable").head(5).index
+    lev = result.leverage.loc[result.leverage.index[:12].union(moved, sort=False)]
     brk = result.brokers.head(10)
     labels = [str(s) for s in lev.iloc[:, 0]]
     lev_chart = bar_chart(labels, lev["after"].tolist(), chart_id="whatif-leverage",
