@@ -235,10 +235,12 @@ def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     reg.init_admin("root", PASSWORD)
     root = reg.as_user("root")
     root.add_user({"username": "viewer", "password": PASSWORD, "role": "viewer", "clearance": "OFFICIAL"})
-    objective = root.add_objective({"title": "Trust", "partners": ["PAK"], "aim": "build_trust", "owner": "MoD",
+    objective = root.add_objective({"title": "Trust", "partners": ["PAK"], "aim": "build_trust",
+                                    "owner": "MoD",
                                     "indicators": [{"name": "visits", "baseline": 1, "target": 4}]})
     base = {"title": "Staff talks", "type": "staff_talks", "partners": ["PAK"], "start_date": "2026-03-02",
-            "end_date": "2026-03-04", "level": "senior_officer", "lead_department": "defence", "estimated_cost": 5000.0,
+            "end_date": "2026-03-04", "level": "senior_officer", "lead_department": "defence",
+            "estimated_cost": 5000.0,
             "objective_ids": [objective.id]}
     root.add(base)                                                    # 1: proposed, version 1
     planned = root.add(base)                                          # 2: planned, version 2
@@ -364,7 +366,7 @@ def test_bad_values_are_one_line_errors(path: str, sandbox) -> None:  # type: ig
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", sorted(SLOW & set(LEAVES)))
-def test_bad_values_are_one_line_errors_slow_commands(path: str, sandbox) -> None:  # type: ignore[no-untyped-def]
+def test_bad_values_are_one_line_errors_slow_commands(path: str, sandbox) -> None:
     """The same battery for the commands whose working path takes seconds (models, briefs)."""
     _fuzz(path, sandbox)
 
@@ -384,7 +386,8 @@ def test_every_command_has_a_battery() -> None:
 FAILS_BY_DESIGN = {"data build", "events fetch", "data remove"}
 
 
-@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.slow) if p in SLOW else p for p in sorted(LEAVES)])
+@pytest.mark.parametrize("path", [pytest.param(p, marks=pytest.mark.slow) if p in SLOW else p
+                                  for p in sorted(LEAVES)])
 def test_working_values_work(path: str, sandbox) -> None:  # type: ignore[no-untyped-def]
     """The working values reach the command's real work (exit 0), so the battery's bad values are
     judged one at a time."""

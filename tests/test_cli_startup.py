@@ -13,7 +13,8 @@ HEAVY = ("pandas", "numpy", "pyarrow", "duckdb", "ibis", "sqlalchemy", "fastapi"
 
 
 def _loaded(script: str) -> list[str]:
-    code = f"import sys\n{script}\nprint('loaded:' + ','.join(m for m in {HEAVY + ('pydantic',)!r} if m in sys.modules))"
+    names = HEAVY + ("pydantic",)
+    code = f"import sys\n{script}\nprint('loaded:' + ','.join(m for m in {names!r} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     line = [ln for ln in done.stdout.splitlines() if ln.startswith("loaded:")][-1]
     return [m for m in line.removeprefix("loaded:").split(",") if m]

@@ -31,7 +31,8 @@ UserOption = typer.Option(None, "--user", "-u", envvar="SUASION_REGISTER_USER",
                           help="User name (or set SUASION_REGISTER_TOKEN to use an API token).")
 FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output format: table, csv or json.")
 MAX_ID = 2**31 - 1  # ids and versions are 32-bit integers in every database the register runs on
-VersionOption = typer.Option(..., "--version", "-V", min=1, max=MAX_ID, help="The record version you read (optimistic concurrency).")
+VersionOption = typer.Option(..., "--version", "-V", min=1, max=MAX_ID,
+                             help="The record version you read (optimistic concurrency).")
 IdArgument = typer.Argument(..., min=1, max=MAX_ID, help="Engagement id.")
 
 
@@ -257,7 +258,8 @@ def add_cmd(title: str = typer.Option(..., help="Title."),
             location: str = typer.Option("", help="Location."),
             cost: float | None = typer.Option(None, "--cost", min=0, help="Estimated cost."),
             currency: str = typer.Option("GBP", help="ISO 4217 currency."),
-            objective: list[int] = typer.Option([], "--objective", "-o", min=1, max=MAX_ID, help="Objective id; repeat."),
+            objective: list[int] = typer.Option([], "--objective", "-o", min=1, max=MAX_ID,
+                                                help="Objective id; repeat."),
             classification: str | None = typer.Option(None, help="Marking (default: the lowest)."),
             notes: str = typer.Option("", help="Notes."),
             register_: str | None = RegisterOption, db: str | None = DbOption, user: str | None = UserOption,
@@ -530,7 +532,8 @@ def users_tokens_cmd(of: str | None = typer.Option(None, "--of", help="Another u
 
 
 @users_group.command("revoke-token")
-def users_revoke_token_cmd(token_id: int = typer.Argument(..., min=1, max=MAX_ID, help="Token id (from 'users tokens')."),
+def users_revoke_token_cmd(token_id: int = typer.Argument(..., min=1, max=MAX_ID,
+                                                          help="Token id (from 'users tokens')."),
                            register_: str | None = RegisterOption, db: str | None = DbOption,
                            user: str | None = UserOption, fmt: OutputFormat = FormatOption) -> None:
     """Revoke one API token; it stops working at once."""
