@@ -69,3 +69,23 @@ def run_cli(*args: str) -> CliResult:
 def cli():
     """``cli("leverage", "over", "PAK")`` -> :class:`CliResult` (see :func:`run_cli`)."""
     return run_cli
+
+
+#: Tables a command may write even when it fails: a failed login is counted (login throttling).
+BOOKKEEPING = {"login_throttle"}
+
+
+def register_records(path: Path) -> int:
+    """A fingerprint of a SQLite register's records (every table but the login throttle), read
+    without creating any file beside it."""
+    import sqlite3
+
+    con = sqlite3.connect(f"file:{path}?immutable=1", uri=True)
+    try:
+        tables = [t for (t,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+                  if t not in BOOKKEEPING]
+        return hash(tuple((t, tuple(sorted(map(repr, con.execute(f'SELECT * FROM "{t}"'))))) for t in tables))
+    except sqlite3.DatabaseError:  # not a database (a fuzzed file): compare its bytes
+        return hash(path.read_bytes())
+    finally:
+        con.close()

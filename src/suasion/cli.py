@@ -40,6 +40,35 @@ def _flags_without_type_labels() -> None:
 _flags_without_type_labels()
 
 
+def _help_option_without_pydantic() -> None:
+    """``suasion <group> <command> --help`` does not import Pydantic (about 0.1 s).
+
+    Typer (0.2x) coerces every option value through a Pydantic ``TypeAdapter`` unless the value is
+    already a bool on a bool flag. Its ``--help`` option has no default (``None``), so merely parsing
+    the parent group's ``--help`` (not given) builds an adapter and imports Pydantic before the
+    sub-command's help is printed. A default of ``False`` takes the bool shortcut; nothing else changes.
+    """
+    try:
+        from typer._click.core import Command
+    except ImportError:  # pragma: no cover - older Typer uses the click package unchanged
+        return
+    original = Command.get_help_option
+    if getattr(original, "_suasion_help", False):
+        return
+
+    def get_help_option(self, ctx):  # type: ignore[no-untyped-def]
+        option = original(self, ctx)
+        if option is not None and option.default is None:
+            option.default = False
+        return option
+
+    get_help_option._suasion_help = True  # type: ignore[attr-defined]
+    Command.get_help_option = get_help_option
+
+
+_help_option_without_pydantic()
+
+
 def _version(value: bool) -> None:
     if value:
         from suasion import __version__

@@ -37,7 +37,8 @@ def _snapshot(folder: Path) -> dict[str, float]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("path", list(BASE), ids=lambda p: " ".join(p))
-def test_bad_values_are_one_line_errors(path, cli, tmp_path):
+def test_bad_values_are_one_line_errors(path, cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # a relative value (--out -5, ...) that works lands here, not in the repository
     binary = tmp_path / "x.png"
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00")
     values = ["-5", "0", "99999999999", "abc", "", "2018-13-01", str(binary), str(tmp_path / "no" / "f.csv")]

@@ -11,6 +11,8 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import register_records
+
 from .conftest import PASSWORD
 
 
@@ -30,7 +32,9 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def _tree(root: Path) -> dict[str, tuple[int, int]]:
-    return {str(p.relative_to(root)): (p.stat().st_size, p.stat().st_mtime_ns)
+    """Files with size and time; a register with its records (a failed login is still counted)."""
+    return {str(p.relative_to(root)): (-2, register_records(p)) if p.suffix == ".sqlite" else
+            (p.stat().st_size, p.stat().st_mtime_ns)
             for p in sorted(root.rglob("*")) if p.is_file() and not p.name.endswith(("-wal", "-shm"))}
 
 

@@ -30,8 +30,10 @@ DbOption = typer.Option(None, "--db", hidden=True, help="Older spelling of --reg
 UserOption = typer.Option(None, "--user", "-u", envvar="SUASION_REGISTER_USER",
                           help="User name (or set SUASION_REGISTER_TOKEN to use an API token).")
 FormatOption = typer.Option(OutputFormat.table, "--format", "-f", help="Output format: table, csv or json.")
-VersionOption = typer.Option(..., "--version", "-V", min=1, help="The record version you read (optimistic concurrency).")
-IdArgument = typer.Argument(..., min=1, max=2**31 - 1, help="Engagement id.")
+MAX_ID = 2**31 - 1  # ids and versions are 32-bit integers in every database the register runs on
+VersionOption = typer.Option(..., "--version", "-V", min=1, max=MAX_ID,
+                             help="The record version you read (optimistic concurrency).")
+IdArgument = typer.Argument(..., min=1, max=MAX_ID, help="Engagement id.")
 
 
 class FileFormat(str, Enum):
@@ -84,11 +86,24 @@ def _location(register_: str | None, db: str | None) -> str | None:
     return register_
 
 
+def _close_when_done(reg: Register) -> None:
+    """Close the register's connections when the command ends, whether it succeeded or failed
+    (a SQLite register then keeps no ``-wal``/``-shm`` files beside it)."""
+    try:  # Typer >= 0.22 vendors Click
+        from typer._click.globals import get_current_context
+    except ImportError:  # pragma: no cover
+        from click import get_current_context
+    ctx = get_current_context(silent=True)
+    if ctx is not None:
+        ctx.call_on_close(reg.close)
+
+
 def _open(location: str | None, user: str | None) -> Register:
     from suasion.engagements.errors import AuthenticationError
     from suasion.engagements.register import Register
 
     reg = Register(location)
+    _close_when_done(reg)
     token = os.environ.get("SUASION_REGISTER_TOKEN")
     if token:
         return reg.with_token(token)
@@ -243,7 +258,8 @@ def add_cmd(title: str = typer.Option(..., help="Title."),
             location: str = typer.Option("", help="Location."),
             cost: float | None = typer.Option(None, "--cost", min=0, help="Estimated cost."),
             currency: str = typer.Option("GBP", help="ISO 4217 currency."),
-            objective: list[int] = typer.Option([], "--objective", "-o", min=1, help="Objective id; repeat."),
+            objective: list[int] = typer.Option([], "--objective", "-o", min=1, max=MAX_ID,
+                                                help="Objective id; repeat."),
             classification: str | None = typer.Option(None, help="Marking (default: the lowest)."),
             notes: str = typer.Option("", help="Notes."),
             register_: str | None = RegisterOption, db: str | None = DbOption, user: str | None = UserOption,
@@ -263,7 +279,7 @@ def list_cmd(status: Status | None = typer.Option(None, help="Filter by status."
              type: EngagementType | None = typer.Option(None, "--type", help="Filter by activity type."),
              q: str | None = typer.Option(None, "--search", "-q", help="Text in title, location or notes."),
              limit: int = typer.Option(100, min=1, max=1000, help="At most this many rows."),
-             offset: int = typer.Option(0, min=0, help="Skip this many rows."),
+             offset: int = typer.Option(0, min=0, max=MAX_ID, help="Skip this many rows."),
              register_: str | None = RegisterOption, db: str | None = DbOption, user: str | None = UserOption,
              fmt: OutputFormat = FormatOption) -> None:
     """List the engagements you may see."""
@@ -393,7 +409,7 @@ def export_cmd(kind: Kind = typer.Option(Kind.engagements, help="What to export.
 
 @group.command("audit")
 def audit_cmd(entity: AuditEntity | None = typer.Option(None, help="What the entries are about."),
-              record_id: int | None = typer.Option(None, "--id", min=1, help="Record id."),
+              record_id: int | None = typer.Option(None, "--id", min=1, max=MAX_ID, help="Record id."),
               limit: int = typer.Option(50, min=1, max=1000, help="At most this many entries, newest first."),
               register_: str | None = RegisterOption, db: str | None = DbOption, user: str | None = UserOption,
               fmt: OutputFormat = FormatOption) -> None:
@@ -471,6 +487,11 @@ def users_add_cmd(username: str = typer.Argument(..., help="New user name."),
     reg = _open(_location(register_, db), user)
     password = os.environ.get("SUASION_REGISTER_NEW_PASSWORD")
     if password is None:
+        if not sys.stdin.isatty():
+            from suasion.engagements.errors import SetupError
+
+            raise SetupError("no password for the new user: set SUASION_REGISTER_NEW_PASSWORD or run "
+                             "interactively")
         password = typer.prompt(f"password for {username} (12+ characters)", hide_input=True,
                                 confirmation_prompt=True)
     u = reg.add_user({"username": username, "password": password, "role": role, "clearance": clearance})
@@ -511,7 +532,8 @@ def users_tokens_cmd(of: str | None = typer.Option(None, "--of", help="Another u
 
 
 @users_group.command("revoke-token")
-def users_revoke_token_cmd(token_id: int = typer.Argument(..., min=1, help="Token id (from 'users tokens')."),
+def users_revoke_token_cmd(token_id: int = typer.Argument(..., min=1, max=MAX_ID,
+                                                          help="Token id (from 'users tokens')."),
                            register_: str | None = RegisterOption, db: str | None = DbOption,
                            user: str | None = UserOption, fmt: OutputFormat = FormatOption) -> None:
     """Revoke one API token; it stops working at once."""

@@ -392,6 +392,8 @@ def top_partners(
     end = end if end is not None else until
     if n < 0:
         raise EventQueryError(f"--top: the number of partners must be 0 (all) or more, got {n}")
+    if n > 2**31:  # more partners than there are states: all of them (and no SQL integer overflow)
+        n = 0
     _check_common(weight=weight, scheme=scheme, engine=engine)
     iso = resolve_state(actor)
     first, last = _dates(start, end)

@@ -125,6 +125,9 @@ def _existing_store(store: Path | None) -> Path | None:
     """A ``--store`` that must exist already (queries, ledger, compact): never created by a read."""
     if store is not None and not store.is_dir():
         raise UsageError(f"--store: {store} is not an event store (no such folder)")
+    if store is not None and not (store / "ledger.json").is_file() and not (store / "events").is_dir():
+        raise UsageError(f"--store: {store} is not an event store (no ledger.json, no events/); "
+                         "'suasion events ingest FILES --store DIR' makes one")
     return store
 
 

@@ -115,6 +115,8 @@ class EventStore:
 
         A store folder created here is removed again if the work fails before writing a ledger (a failed
         first ingest leaves nothing behind)."""
+        if self.root.exists() and not self.root.is_dir():
+            raise EventStoreError(f"event store {self.root} is a file, not a folder; give --store a folder")
         created = [p for p in (self.root, *self.root.parents) if not p.exists()]
         self.root.mkdir(parents=True, exist_ok=True)
         lock = self.root / ".lock"

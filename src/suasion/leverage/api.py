@@ -20,6 +20,8 @@ Without a ``panel`` argument a query reads only the years it needs from the bund
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 
@@ -373,6 +375,10 @@ def leverage_matrix(year: int | None = None, model: str = "suasion", panel: Pane
                         columns=pd.Index(names, name="target"))
 
 
+#: Weight draws of :func:`leverage_sensitivity` at most (each draw scores every source once).
+MAX_DRAWS = 100_000
+
+
 def leverage_sensitivity(target: str, year: int | None = None, model: str = "suasion", draws: int = 1000,
                          concentration: float = 100.0, seed: int = 0, top: int | None = None,
                          panel: Panel | None = None) -> pd.DataFrame:
@@ -382,10 +388,12 @@ def leverage_sensitivity(target: str, year: int | None = None, model: str = "sua
     """
     from suasion.leverage.sensitivity import rank_intervals
 
-    if int(draws) < 1:
-        raise SuasionError(f"draws must be at least 1, got {draws}")
-    if not float(concentration) > 0:
-        raise SuasionError(f"concentration must be > 0, got {concentration}")
+    if not 1 <= int(draws) <= MAX_DRAWS:
+        raise SuasionError(f"draws must be between 1 and {MAX_DRAWS:,}, got {draws}")
+    if not 0 < float(concentration) < math.inf:
+        raise SuasionError(f"concentration must be a finite number > 0, got {concentration}")
+    if int(seed) < 0:
+        raise SuasionError(f"seed must be >= 0, got {seed}")
     if top is not None and int(top) < 0:
         raise SuasionError(f"top must be >= 0 (0 = all), got {top}")
     panel, year, (code,), (is_bloc_actor,) = _context(panel, model, year, target)

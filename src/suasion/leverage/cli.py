@@ -157,10 +157,10 @@ def dyad(a: str = typer.Argument(..., help="First actor."), b: str = typer.Argum
 @leverage_app.command("sensitivity")
 def sensitivity(target: str = typer.Argument(..., help="Target state or bloc."), year: int | None = YEAR,
                 model: ModelName = MODEL,
-                draws: int = typer.Option(1000, "--draws", min=1, help="Weight draws."),
+                draws: int = typer.Option(1000, "--draws", min=1, max=100_000, help="Weight draws (1-100000)."),
                 concentration: float = typer.Option(100.0, "--concentration",
                                                     help="Dirichlet concentration around the weights (> 0)."),
-                seed: int = typer.Option(0, "--seed", help="Random seed."), top: int = TOP,
+                seed: int = typer.Option(0, "--seed", min=0, help="Random seed (>= 0)."), top: int = TOP,
                 fmt: OutputFormat = FORMAT) -> None:
     """Rank intervals of the sources over TARGET when channel weights are drawn around the defaults."""
     from suasion.leverage.api import leverage_sensitivity
