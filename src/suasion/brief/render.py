@@ -88,7 +88,7 @@ def charts(data: BriefData) -> dict[str, str]:
                          (float(v) for v in top["leverage_over_target"])))
         direct = float(top["direct_leverage"].iloc[0])
         out["brokers"] = ch.broker_diagram(
-            data.principal, data.target, route, direct, chart_id="broker-diagram",
+            data.principal, data.target, route, direct, chart_id="broker-diagram", number_format="{:.3g}",
             title=f"{data.principal} to {data.target} through brokers, {data.year}",
             description=f"{data.principal} on the left, {data.target} on the right, the {len(route)} best brokers "
                         f"between. Direct leverage {num(direct)}. "
