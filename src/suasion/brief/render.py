@@ -59,8 +59,8 @@ def charts(data: BriefData) -> dict[str, str]:
     :mod:`suasion.charts`, the chart code of the web workbench."""
     from suasion import charts as ch
     from suasion.brief.gather import TOP_BROKERS, TOP_MOVERS
-    from suasion.charts._svg import num
 
+    num = formats.score           # numbers in the text alternatives as the tables show them
     out: dict[str, str] = {}
     if data.movers is not None and not data.movers.empty:
         top = data.movers.head(COUNTRY_MOVERS if data.kind == "country" else TOP_MOVERS)
@@ -80,7 +80,7 @@ def charts(data: BriefData) -> dict[str, str]:
             description=f"World map of each state's leverage over {data.target} in {data.year}; darker is more. "
                         "Strongest: " + ", ".join(f"{s} {num(v)}" for s, v in
                                                   zip(states["source"].head(5), states["score"].head(5))) + ".")
-    if data.history is not None and not data.history.empty and data.principal is not None:
+    if data.kind == "minister" and data.history is not None and not data.history.empty and data.principal:
         out["history"] = _both_ways(data.history, data.principal, data.target)
     if data.kind == "minister" and data.brokers is not None and not data.brokers.empty and data.principal:
         top = data.brokers.head(TOP_BROKERS)
@@ -102,7 +102,8 @@ def charts(data: BriefData) -> dict[str, str]:
             years, {s: [scores.get((s, y)) for y in years] for s in sources}, chart_id="trends",
             title=f"Leverage over {data.target}, {years[0]}–{years[-1]}", y_label="leverage", y_min=0.0,
             description=f"One line per source of leverage over {data.target}: " + "; ".join(
-                f"{s} {num(scores.get((s, years[-1]), float('nan')))} in {years[-1]}" for s in sources) + ".")
+                f"{s} {num(scores[(s, years[-1])])} in {years[-1]}" for s in sources if (s, years[-1]) in scores)
+            + ".")
     if data.events is not None and data.events.series:
         months: list[str] = sorted({str(m) for frame in data.events.series.values() if len(frame)
                                     for m in frame["period"]})
@@ -123,15 +124,15 @@ def charts(data: BriefData) -> dict[str, str]:
 def _both_ways(history: Any, a: str, b: str) -> str:
     """Leverage of ``a`` over ``b`` and of ``b`` over ``a`` per year (a :func:`suasion.dyad_history` frame)."""
     from suasion import charts as ch
-    from suasion.charts._svg import num
 
+    num = formats.score
     rows = history_rows(history, a, b)
     years = [y for y, _, _ in rows]
     ab, ba = [f for _, f, _ in rows], [r for _, _, r in rows]
     return ch.line_chart(years, {f"{a} over {b}": ab, f"{b} over {a}": ba}, chart_id="history", y_min=0.0,
                          title=f"Leverage each way, {a} and {b}", y_label="leverage",
-                         description=f"Two lines over {years[0]}–{years[-1]}: {a} over {b} {num(ab[-1] or 0)} "
-                                     f"and {b} over {a} {num(ba[-1] or 0)} in {years[-1]}.")
+                         description=f"Two lines over {years[0]}–{years[-1]}: {a} over {b} {num(ab[-1])} "
+                                     f"and {b} over {a} {num(ba[-1])} in {years[-1]}.")
 
 
 def context(data: BriefData, marking: str, command: str, version: str, bottom_line: list[facts.Statement],
