@@ -41,7 +41,7 @@ def bare_api_calls(b) -> None:
         suasion.incentives(p, broker, y)
     suasion.incentives(p, t, y)
     for option in b.data.options:
-        suasion.whatif(p, t, option.changes, y)
+        suasion.whatif(p, t, option.changes, y, blocs=False)
 
 
 def main() -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .conftest import DATE
@@ -22,8 +24,11 @@ def test_writes_html_and_prints_the_bottom_line_and_path(cli, tmp_path, eu_pak) 
     html = out.read_text()
     assert html.startswith("<!DOCTYPE html>")
     # self-contained: no external reference of any kind
-    for pattern in ("http://", "https://", "src=", "<link", "<script", "@import", "url("):
+    for pattern in ("http://", "https://", "src=", "<link", "<script", "@import"):
         assert pattern not in html.replace('xmlns="http://www.w3.org/2000/svg"', ""), pattern
+    # url() only for fragments of the page itself (the map's no-data pattern), never a file or address
+    assert re.findall(r"url\((?!#)", html) == []
+    assert "<svg" in html and 'id="map"' in html and 'id="broker-diagram"' in html
     assert "suasion brief --principal EU --target PAK --year" in html and "-o brief.html" in html
 
 

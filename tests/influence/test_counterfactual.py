@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from suasion.errors import SuasionError
@@ -100,3 +101,21 @@ def test_change_file_errors_name_the_line(tmp_path) -> None:
     binary.write_bytes(b"\xff\xfe\x00\x81")
     with pytest.raises(SuasionError, match="not a text file"):
         read_changes(binary)
+
+
+def test_whatif_without_bloc_rows_changes_nothing_else() -> None:
+    """``blocs=False`` drops the bloc rows of the leverage over the target; the state rows, the
+    brokers and the reach are the same as with them (bundled panel, where blocs are listed)."""
+    changes = ["EU>TUR trade +10%"]
+    full = whatif("EU", "PAK", changes, 2021)
+    lean = whatif("EU", "PAK", changes, 2021, blocs=False)
+    is_bloc = full.leverage["source"].str.endswith("(bloc)")
+    assert is_bloc.any() and not lean.leverage["source"].str.endswith("(bloc)").any()
+    columns = ["before", "after", "change"]
+    states = full.leverage[~is_bloc].set_index("source")[columns]
+    lean_states = lean.leverage.set_index("source")[columns]
+    assert set(states.index) == set(lean_states.index)
+    pd.testing.assert_frame_equal(lean_states.loc[states.index], states)
+    pd.testing.assert_frame_equal(lean.brokers, full.brokers)
+    pd.testing.assert_frame_equal(lean.paths, full.paths)
+    pd.testing.assert_frame_equal(lean.changes, full.changes)

@@ -199,3 +199,15 @@ def test_one_year_window_equals_full_tensor(model: str) -> None:
         y = panel.year_index(year)
         np.testing.assert_allclose(window.score[t], full.score[y], equal_nan=True, atol=1e-12)
         np.testing.assert_array_equal(window.observed_year[:, t], full.observed_year[:, y])
+
+
+@pytest.mark.parametrize("a, b, years", [("EU", "PAK", (2016, 2021)), ("USA", "PRK", (1995, 2001)),
+                                         ("IND", "NPL", (2020, 2030))])
+def test_dyad_history_years_equal_the_full_history_rows(a: str, b: str, years: tuple[int, int]) -> None:
+    """``years=`` computes only the years asked (and their trailing windows): the rows equal those
+    of the full history in that range, bloc and carried-forward flags included."""
+    full = dyad_history(a, b)
+    expected = full[(full["year"] >= years[0]) & (full["year"] <= years[1])].reset_index(drop=True)
+    window = dyad_history(a, b, years=years)
+    assert len(window) == 2 * (min(years[1], int(full["year"].max())) - years[0] + 1)
+    pd.testing.assert_frame_equal(window, expected)

@@ -369,7 +369,7 @@ def run_option(data: BriefData, route: str, counterpart: str, levers: pd.DataFra
         if built is None:
             continue
         description, changes = built
-        result = suasion.whatif(data.principal, data.target, changes, data.year)
+        result = suasion.whatif(data.principal, data.target, changes, data.year, blocs=False)  # leverage rows unused
         paths = result.paths.set_index("state")
         option = Option(route=route, counterpart=counterpart, lever=lever, description=description,
                         changes=changes, changes_report=result.changes.to_dict("records"),

@@ -55,32 +55,84 @@ COUNTRY_MOVERS = 5
 
 
 def charts(data: BriefData) -> dict[str, str]:
-    """The SVG charts of the brief, keyed by name (empty string when there is nothing to draw)."""
-    from suasion.brief import _charts_placeholder as ch
-    from suasion.brief.gather import TOP_MOVERS
+    """The SVG charts of the brief, keyed by name (absent when there is nothing to draw), drawn by
+    :mod:`suasion.charts`, the chart code of the web workbench."""
+    from suasion import charts as ch
+    from suasion.brief.gather import TOP_BROKERS, TOP_MOVERS
 
+    num = formats.score           # numbers in the text alternatives as the tables show them
     out: dict[str, str] = {}
     if data.movers is not None and not data.movers.empty:
         top = data.movers.head(COUNTRY_MOVERS if data.kind == "country" else TOP_MOVERS)
         channels = [c for c in top["data_years"].iloc[0] if (top[c] > 0).any()]
-        out["movers"] = ch.stacked_bars([(str(r["source"]), {c: float(r[c]) for c in channels})
-                                         for _, r in top.iterrows()], channels)
-    if data.history is not None and not data.history.empty:
-        series = {}
-        for (s, t), rows in data.history.groupby(["source", "target"], sort=True):
-            series[f"{s}→{t}"] = [(float(y), float(v)) for y, v in zip(rows["year"], rows["score"])]
-        out["history"] = ch.lines(series)
+        labels = [str(s) for s in top["source"]]
+        out["movers"] = ch.stacked_bar_chart(
+            labels, {facts.channel_label(c): [float(v) for v in top[c]] for c in channels}, chart_id="movers",
+            title=f"Leverage over {data.target} in {data.year}, by channel", value_label=f"leverage ({data.model})",
+            highlight=[data.principal] if data.principal in labels else (),
+            description="Stacked bars: " + "; ".join(f"{s} {num(v)}" for s, v in zip(labels, top["score"])) + ".")
+    if data.kind != "meeting" and data.movers is not None and not data.movers.empty:
+        states = data.movers[data.movers["actor_type"] != "bloc"] if "actor_type" in data.movers else data.movers
+        out["map"] = ch.world_map(
+            {str(s): float(v) for s, v in zip(states["source"], states["score"])}, chart_id="map",
+            title=f"Map: leverage over {data.target}, {data.year}", highlight=[data.target],
+            legend_label=f"leverage over {data.target}",
+            description=f"World map of each state's leverage over {data.target} in {data.year}; darker is more. "
+                        "Strongest: " + ", ".join(f"{s} {num(v)}" for s, v in
+                                                  zip(states["source"].head(5), states["score"].head(5))) + ".")
+    if data.kind == "minister" and data.history is not None and not data.history.empty and data.principal:
+        out["history"] = _both_ways(data.history, data.principal, data.target)
+    if data.kind == "minister" and data.brokers is not None and not data.brokers.empty and data.principal:
+        top = data.brokers.head(TOP_BROKERS)
+        route = list(zip((str(b) for b in top["broker"]), (float(v) for v in top["pull_from_principal"]),
+                         (float(v) for v in top["leverage_over_target"])))
+        direct = float(top["direct_leverage"].iloc[0])
+        out["brokers"] = ch.broker_diagram(
+            data.principal, data.target, route, direct, chart_id="broker-diagram", number_format="{:.3g}",
+            title=f"{data.principal} to {data.target} through brokers, {data.year}",
+            description=f"{data.principal} on the left, {data.target} on the right, the {len(route)} best brokers "
+                        f"between. Direct leverage {num(direct)}. "
+                        + "; ".join(f"{b}: pull {num(p)}, leverage over {data.target} {num(v)}" for b, p, v in route)
+                        + ".")
     if data.trends is not None and not data.trends.empty:
-        series = {str(s): [(float(y), float(v)) for y, v in zip(rows["year"], rows["score"])]
-                  for s, rows in data.trends.groupby("source", sort=True)}
-        out["trends"] = ch.lines(series)
+        years = sorted({int(y) for y in data.trends["year"]})
+        scores = {(str(r["source"]), int(r["year"])): float(r["score"]) for r in data.trends.to_dict("records")}
+        sources = list(dict.fromkeys(str(s) for s in data.trends["source"]))
+        out["trends"] = ch.line_chart(
+            years, {s: [scores.get((s, y)) for y in years] for s in sources}, chart_id="trends",
+            title=f"Leverage over {data.target}, {years[0]}–{years[-1]}", y_label="leverage", y_min=0.0,
+            description=f"One line per source of leverage over {data.target}: " + "; ".join(
+                f"{s} {num(scores[(s, years[-1])])} in {years[-1]}" for s in sources if (s, years[-1]) in scores)
+            + ".")
     if data.events is not None and data.events.series:
-        series = {}
-        for other, frame in sorted(data.events.series.items()):
-            if len(frame):
-                series[other] = [(float(i), float(v)) for i, v in enumerate(frame["events"])]
-        out["events"] = ch.lines(series) if series else ""
+        months: list[str] = sorted({str(m) for frame in data.events.series.values() if len(frame)
+                                    for m in frame["period"]})
+        if months:
+            series = {}
+            for other, frame in sorted(data.events.series.items()):
+                counts = {str(m): float(v) for m, v in zip(frame["period"], frame["events"])}
+                series[f"{data.events.focus}–{other}"] = [counts.get(m, 0.0) for m in months]
+            out["events"] = ch.line_chart(
+                list(range(1, len(months) + 1)), series, chart_id="events", y_min=0.0,
+                title=f"Events per month with {data.events.focus}", y_label="events",
+                x_label=f"month ({months[0]} to {months[-1]})", number_format="{:.0f}",
+                description="Events per month, " + "; ".join(
+                    f"{k}: {int(sum(v))} in all" for k, v in series.items()) + ".")
     return out
+
+
+def _both_ways(history: Any, a: str, b: str) -> str:
+    """Leverage of ``a`` over ``b`` and of ``b`` over ``a`` per year (a :func:`suasion.dyad_history` frame)."""
+    from suasion import charts as ch
+
+    num = formats.score
+    rows = history_rows(history, a, b)
+    years = [y for y, _, _ in rows]
+    ab, ba = [f for _, f, _ in rows], [r for _, _, r in rows]
+    return ch.line_chart(years, {f"{a} over {b}": ab, f"{b} over {a}": ba}, chart_id="history", y_min=0.0,
+                         title=f"Leverage each way, {a} and {b}", y_label="leverage",
+                         description=f"Two lines over {years[0]}–{years[-1]}: {a} over {b} {num(ab[-1])} "
+                                     f"and {b} over {a} {num(ba[-1])} in {years[-1]}.")
 
 
 def context(data: BriefData, marking: str, command: str, version: str, bottom_line: list[facts.Statement],

@@ -292,11 +292,13 @@ def _window(panel: Panel | None, year: int, model: str, changes: list[Change]) -
 
 
 def whatif(principal: str, target: str, changes: list[str | Change], year: int | None = None,
-           hops: int = 3, panel: Panel | None = None, model: str = "suasion") -> WhatIfResult:
+           hops: int = 3, panel: Panel | None = None, model: str = "suasion", blocs: bool = True) -> WhatIfResult:
     """Apply ``changes`` to a copy of the panel and compare, before and after: the changed flows
     (one row per direction), leverage and pull each way between the actors of every change,
     leverage over ``target``, the brokers between ``principal`` and ``target``, and P's direct,
-    two-hop and indirect reach (:mod:`suasion.influence.paths`)."""
+    two-hop and indirect reach (:mod:`suasion.influence.paths`). ``blocs=False`` leaves the bloc
+    rows out of the leverage over ``target`` (as :func:`suasion.leverage_over` does); nothing
+    else changes."""
     from suasion.influence.brokerage import brokers
     from suasion.influence.network import check_model, resolve_pair
     from suasion.influence.paths import check_route_options, influence_paths
@@ -324,7 +326,7 @@ def whatif(principal: str, target: str, changes: list[str | Change], year: int |
         if c.year is not None and c.year < first:
             notes.append(f"{c.expression!r} is before {first}, the first year {year}'s scores read: it changes nothing")
 
-    lev_b, lev_a = (_marked(leverage_over(t, year, model=model, panel=pan)) for pan in (panel, changed))
+    lev_b, lev_a = (_marked(leverage_over(t, year, model=model, panel=pan, blocs=blocs)) for pan in (panel, changed))
     brokers_before = brokers_after = pd.DataFrame(columns=["broker", "score", "rank"])
     try:
         brokers_before = brokers(p, t, year, panel=panel, model=model)

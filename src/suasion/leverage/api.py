@@ -333,7 +333,14 @@ def leverage_of(source: str, year: int | None = None, model: str = "suasion", to
 
 def dyad_history(a: str, b: str, model: str = "suasion", years: tuple[int, int] | None = None,
                  panel: Panel | None = None, max_carry: int | None = None) -> pd.DataFrame:
-    """Leverage of ``a`` over ``b`` and of ``b`` over ``a`` in every panel year (or ``years`` range)."""
+    """Leverage of ``a`` over ``b`` and of ``b`` over ``a`` in every panel year (or ``years`` range).
+
+    With ``years`` and a suasion model, only the years asked and the trailing years their inputs
+    read are computed (a year's scores do not depend on later years or on years before its
+    trailing windows, see :func:`suasion.leverage.engine.year_tensor`); the rows are the same.
+    """
+    from suasion.leverage.engine import first_year_needed, panel_window
+
     _check_max_carry(max_carry)
     panel = panel if panel is not None else load_panel()
     last = int(panel.years[-1])
@@ -343,6 +350,10 @@ def dyad_history(a: str, b: str, model: str = "suasion", years: tuple[int, int] 
         raise SuasionError(f"a dyad needs two different actors, got {code_a} twice")
     if years is not None and years[0] > years[1]:
         raise SuasionError(f"years {years[0]}–{years[1]}: the first year is after the last")
+    if years is not None and str(model).strip().lower() != "fbic":
+        lo, hi = max(int(years[0]), int(panel.years[0])), min(int(years[1]), last)
+        if lo <= hi:
+            panel = panel_window(panel, first_year_needed(panel, lo, model), hi)
     blocs = tuple(c for c, is_b in ((code_a, bloc_a), (code_b, bloc_b)) if is_b)
     tensor = leverage_tensor(panel, model, blocs, max_carry)
     i, j = tensor.index(code_a), tensor.index(code_b)
