@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from suasion.events.errors import EventQueryError
 from suasion.events.reference import (
     DEFENCE_CODE_PREFIXES,
     DEFENCE_GDELT_TYPES,
@@ -77,13 +78,13 @@ TABLE_COLUMNS: tuple[str, ...] = (*INDEX_COLUMNS[:10], "coop_ratio")
 
 def check_freq(freq: str) -> str:
     if freq not in FREQS:
-        raise ValueError(f"unknown frequency {freq!r}; choose one of {', '.join(FREQS)}")
+        raise EventQueryError(f"unknown frequency {freq!r}; choose one of {', '.join(FREQS)}")
     return FREQS[freq]
 
 
 def check_weight(weight: str) -> str | None:
     if weight not in WEIGHTS:
-        raise ValueError(f"unknown weight {weight!r}; choose one of {', '.join(WEIGHTS)}")
+        raise EventQueryError(f"unknown weight {weight!r}; choose one of {', '.join(WEIGHTS)}")
     return WEIGHTS[weight]
 
 
@@ -98,7 +99,7 @@ def quad_expr(t: Any, scheme: str) -> Any:
             else_=ibis.null("int8"),
         )
     if scheme not in QUAD_SCHEMES:
-        raise ValueError(f"unknown QuadClass scheme {scheme!r}; choose one of {', '.join(QUAD_SCHEMES)}")
+        raise EventQueryError(f"unknown QuadClass scheme {scheme!r}; choose one of {', '.join(QUAD_SCHEMES)}")
     table = quad_table(scheme)
     cases = []
     # 3-digit exceptions to the root rule (PLOVER splits 08 into CONCEDE and RETREAT)
@@ -329,7 +330,7 @@ def fill_periods(frame: pd.DataFrame, freq: str, until: Any = None) -> pd.DataFr
 def ewma(values: pd.Series, lam: float) -> pd.Series:
     """y_t = λ·x_t + (1 − λ)·y_{t−1}, starting at the first observation; missing x carry y forward."""
     if not 0 < lam <= 1:
-        raise ValueError(f"EWMA lambda must be in (0, 1], got {lam}")
+        raise EventQueryError(f"EWMA lambda must be in (0, 1], got {lam}")
     return values.ewm(alpha=lam, adjust=False, ignore_na=True).mean()
 
 
@@ -381,7 +382,7 @@ def shift_alerts(
     ``min_events`` events in the alert period. ``frame`` must have one row per dyad-period (see fill_periods).
     """
     if method not in ("zscore", "cusum"):
-        raise ValueError(f"unknown shift method {method!r}; choose zscore or cusum")
+        raise EventQueryError(f"unknown shift method {method!r}; choose zscore or cusum")
     rows = []
     for (s, t), group in frame.sort_values("period").groupby(["source", "target"], sort=True):
         x = group[metric].astype(float).to_numpy()

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from suasion.events.errors import EventQueryError
+
 _GDELT_HEAD = [
     "GLOBALEVENTID",
     "SQLDATE",
@@ -276,7 +278,7 @@ def layout_of_format(fmt: str) -> tuple[str, ...]:
     try:
         return FORMATS[fmt]
     except KeyError:
-        raise ValueError(f"unknown event format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
+        raise EventQueryError(f"unknown event format {fmt!r}; choose one of {', '.join(FORMATS)}") from None
 
 
 def format_of_layout(layout: str) -> str:

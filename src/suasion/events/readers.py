@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from suasion.events.errors import EventFormatError
+from suasion.events.errors import EventFormatError, EventQueryError
 from suasion.events.layouts import (
     FORMATS,
     LAYOUTS,
@@ -453,7 +453,7 @@ def stage_file(
     import duckdb
 
     if on_error not in ("skip", "fail"):
-        raise ValueError(f"on_error must be 'skip' or 'fail', not {on_error!r}")
+        raise EventQueryError(f"on_error must be 'skip' or 'fail', not {on_error!r}")
     path = Path(path)
     layout, header = detect_layout(path, fmt)
     report = FileReport(path=str(path), format=format_of_layout(layout.name))

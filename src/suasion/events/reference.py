@@ -20,7 +20,7 @@ import csv
 from functools import cache
 from importlib import resources
 
-from suasion.events.errors import UnknownEventActorError
+from suasion.events.errors import EventQueryError, UnknownEventActorError
 
 QUAD_SCHEMES: tuple[str, ...] = ("gdelt", "icews", "phoenix", "plover")
 QUAD_NAMES: dict[int, str] = {
@@ -87,7 +87,8 @@ def _rows(name: str) -> list[dict[str, str]]:
 def goldstein_table(scheme: str = "gdelt") -> dict[str, float]:
     """CAMEO event code -> Goldstein value under ``scheme`` (``gdelt`` or ``icews``)."""
     if scheme not in GOLDSTEIN_SCHEMES:
-        raise ValueError(f"unknown Goldstein scheme {scheme!r}; choose one of {', '.join(GOLDSTEIN_SCHEMES)}")
+        raise EventQueryError(f"unknown Goldstein scheme {scheme!r}; "
+                              f"choose one of {', '.join(GOLDSTEIN_SCHEMES)}")
     return {r["code"]: float(r["goldstein"]) for r in _rows(f"goldstein_{scheme}.csv")}
 
 
@@ -101,7 +102,7 @@ def event_labels() -> dict[str, str]:
 def quad_table(scheme: str = "gdelt") -> dict[str, int | None]:
     """CAMEO event code -> QuadClass under a named scheme (None where the scheme drops the code)."""
     if scheme not in QUAD_SCHEMES:
-        raise ValueError(f"unknown QuadClass scheme {scheme!r}; choose one of {', '.join(QUAD_SCHEMES)}")
+        raise EventQueryError(f"unknown QuadClass scheme {scheme!r}; choose one of {', '.join(QUAD_SCHEMES)}")
     return {r["code"]: (int(r[scheme]) if r[scheme] != "" else None) for r in _rows("quadclass.csv")}
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from suasion.events.errors import EventFormatError, EventStoreError
+from suasion.events.errors import EventFormatError, EventQueryError, EventStoreError
 from suasion.events.layouts import FORMATS, LAYOUTS, Layout
 from suasion.events.readers import (
     MAX_PROBLEMS_KEPT,
@@ -59,7 +59,7 @@ class RawScan:
 
     def __init__(self, files: list[str | Path], input_format: str | None = None, on_error: str = "skip"):
         if on_error not in ("skip", "fail"):
-            raise ValueError(f"on_error must be 'skip' or 'fail', not {on_error!r}")
+            raise EventQueryError(f"on_error must be 'skip' or 'fail', not {on_error!r}")
         if not files:
             raise EventStoreError("no event files given")
         self.files = [Path(f) for f in files]

@@ -23,6 +23,7 @@ import datetime as dt
 from typing import Any
 
 from suasion.events.dedup import DEDUP_RULES, dedup_sql
+from suasion.events.errors import EventQueryError
 from suasion.events.reference import (
     DEFENCE_CODE_PREFIXES,
     DEFENCE_GDELT_TYPES,
@@ -75,7 +76,7 @@ def quad_sql(code: str, scheme: str) -> str:
         cases = " ".join(f"WHEN {lit(t)} THEN {q}" for t, q in plover_quad().items())
         return f"CAST(CASE split_part({code}, ':', 1) {cases} END AS TINYINT)"
     if scheme not in QUAD_SCHEMES:
-        raise ValueError(f"unknown QuadClass scheme {scheme!r}; choose one of {', '.join(QUAD_SCHEMES)}")
+        raise EventQueryError(f"unknown QuadClass scheme {scheme!r}; choose one of {', '.join(QUAD_SCHEMES)}")
     table = quad_table(scheme)
     roots = {c: q for c, q in table.items() if len(c) == 2}
 
@@ -95,14 +96,14 @@ def quad_sql(code: str, scheme: str) -> str:
 
 def weight_sql(weight: str) -> str:
     if weight not in WEIGHT_COLUMNS:
-        raise ValueError(f"unknown weight {weight!r}; choose one of {', '.join(WEIGHT_COLUMNS)}")
+        raise EventQueryError(f"unknown weight {weight!r}; choose one of {', '.join(WEIGHT_COLUMNS)}")
     column = WEIGHT_COLUMNS[weight]
     return "1.0::DOUBLE" if column is None else f"CAST({column} AS DOUBLE)"
 
 
 def period_sql(day: str, freq: str) -> str:
     if freq not in FREQ_UNITS:
-        raise ValueError(f"unknown frequency {freq!r}; choose one of {', '.join(FREQ_UNITS)}")
+        raise EventQueryError(f"unknown frequency {freq!r}; choose one of {', '.join(FREQ_UNITS)}")
     return f"CAST(date_trunc({lit(FREQ_UNITS[freq])}, {day}) AS DATE)"
 
 
@@ -141,7 +142,7 @@ def state_rows_sql(
     sql = f"SELECT * FROM {relation} WHERE {' AND '.join(where)}"
     for rule in rules:
         if rule not in DEDUP_RULES:
-            raise ValueError(f"unknown de-duplication rule {rule!r}")
+            raise EventQueryError(f"unknown de-duplication rule {rule!r}")
         sql = dedup_sql(f"({sql})", rule)
     return sql
 

@@ -386,6 +386,14 @@ def approve(request: Request, engagement_id: int, version: str | None = Form(Non
     return _life_cycle(request, engagement_id, version, csrf, None)
 
 
+def _detail_with_error(request: Request, s: Session, engagement_id: int, exc: SuasionError) -> Response:
+    """The engagement's page with ``exc`` next to its forms, or a message page if it cannot be shown."""
+    try:
+        return _detail(request, s, engagement_id, error=str(exc), status=status_of(exc))
+    except SuasionError:
+        return _render(request, "register/message.html", s, {"error": str(exc)}, status=status_of(exc))
+
+
 def _life_cycle(request: Request, engagement_id: int, version: str | None, csrf: str | None,
                 to: str | None) -> Response:
     s = _need_session(request)
@@ -402,10 +410,7 @@ def _life_cycle(request: Request, engagement_id: int, version: str | None, csrf:
         else:
             s.register.transition(eid, params.text(to, "to", required=True, limit=20), version=v)
     except SuasionError as exc:
-        try:
-            return _detail(request, s, engagement_id, error=str(exc), status=status_of(exc))
-        except SuasionError:
-            return _render(request, "register/message.html", s, {"error": str(exc)}, status=status_of(exc))
+        return _detail_with_error(request, s, engagement_id, exc)
     return RedirectResponse(f"/register/engagements/{engagement_id}", status_code=303)
 
 
@@ -427,10 +432,7 @@ def assess(request: Request, engagement_id: int, version: str | None = Form(None
         s.register.assess(eid, {"version": v, "rating": score, "date": params.text(date, "date", required=True),
                                 "narrative": params.text(narrative, "narrative", limit=20000) or ""})
     except SuasionError as exc:
-        try:
-            return _detail(request, s, engagement_id, error=str(exc), status=status_of(exc))
-        except SuasionError:
-            return _render(request, "register/message.html", s, {"error": str(exc)}, status=status_of(exc))
+        return _detail_with_error(request, s, engagement_id, exc)
     return RedirectResponse(f"/register/engagements/{engagement_id}", status_code=303)
 
 
