@@ -248,7 +248,7 @@ _BLOC_ROWS_SIZE = 512
 
 
 def _bloc_row(panel: Panel, year: int, model: str, bloc: str, code: str, as_target: bool,
-              max_carry: int | None, denominator: float) -> pd.DataFrame | None:
+              max_carry: int | None, denominator: float | None) -> pd.DataFrame | None:
     """The row of ``bloc``'s leverage over ``code`` (or ``code``'s over ``bloc``), None when the
     bloc is not an actor that year. Computed with the bloc as one actor and not cached as a
     tensor (one per bloc would hold ~10 MB each); the small row is kept instead."""
@@ -298,11 +298,9 @@ def _one_actor(actor: str, year: int | None, model: str, top: int | None, panel:
         rows = _rows(tensor, t, year, same, others, panel)
         denominator = None
     frames = [rows]
-    if blocs and str(model).strip().lower() != "fbic":
-        exclude = (code,) if is_bloc_actor else (code,)
-        for bloc in listed_blocs(year, exclude=exclude):
-            if is_bloc_actor:
-                continue  # two blocs at once may overlap; bloc-to-bloc rows are not listed
+    # bloc-to-bloc rows are not listed: two blocs at once may overlap
+    if blocs and not is_bloc_actor and str(model).strip().lower() != "fbic":
+        for bloc in listed_blocs(year, exclude=(code,)):
             row = _bloc_row(panel, year, model, bloc, code, as_target, max_carry, denominator)
             if row is not None:
                 frames.append(row)
